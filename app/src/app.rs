@@ -1,0 +1,60 @@
+//! The HTML shell and the route table. Every route renders in `SsrMode::Async` so that a
+//! page's HTTP status (403, 404) is known before the first byte is sent.
+use crate::accounts::pages::{AcceptInvitationPage, LoginPage, ProfilePage, SetupPage};
+use crate::assemblies::pages::{AdminAssembliesPage, AdminAssemblyPage, AssemblyPage, HomePage};
+use crate::accounts::pages::AdminAccountsPage;
+use crate::audit::pages::AuditPage;
+use crate::i18n::*;
+use crate::layout::{AdminHome, Frame, Layout, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/concerto.css" />
+            <Title formatter=|text: String| if text.is_empty() { "Concerto".to_owned() } else { format!("{text} · Concerto") } />
+            <Router>
+                <Routes fallback=|| view! { <Frame><NotFound /></Frame> }>
+                    <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                        <Route path=path!("") view=HomePage />
+                        <Route path=path!("login") view=LoginPage />
+                        <Route path=path!("profile") view=ProfilePage />
+                        <Route path=path!("invitation/:token") view=AcceptInvitationPage />
+                        <Route path=path!("setup/:token") view=SetupPage />
+                        <Route path=path!("assemblies/:id") view=AssemblyPage />
+                        <Route path=path!("admin") view=AdminHome />
+                        <Route path=path!("admin/assemblies") view=AdminAssembliesPage />
+                        <Route path=path!("admin/assemblies/:id") view=AdminAssemblyPage />
+                        <Route path=path!("admin/accounts") view=AdminAccountsPage />
+                        <Route path=path!("admin/audit") view=AuditPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}

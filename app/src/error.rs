@@ -1,0 +1,188 @@
+//! One error type for every server function and route. Errors a user can act on carry a
+//! stable snake_case code that the UI translates; validation errors come back field by
+//! field so a form re-renders with the user's input intact. Internal causes are logged on
+//! the server and never sent to the browser.
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
+
+/// A user-facing, translatable reason. Adding a variant means adding its text to
+/// `locales/{fr,en}.json` (the compiler checks it through `i18n_texts::error_text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    TooShort,
+    TooLong,
+    InvalidFormat,
+    InvalidChoice,
+    PasswordTooShort,
+    PasswordTooCommon,
+    PasswordMismatch,
+    LoginTaken,
+    InvalidCredentials,
+    TooManyAttempts,
+    AccountDisabled,
+    InvitationInvalid,
+    SetupLinkInvalid,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    CannotChangeOwnAdmin,
+    Internal,
+    Network,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: ErrorCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are invalid; the form shows each message beside its field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// A whole-form problem the user can act on.
+    #[error("{0:?}")]
+    User(ErrorCode),
+    /// Something went wrong on our side; details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the server function (network, decoding).
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
+        AppError::Invalid(vec![FieldError { field: field.to_owned(), code }])
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Invalid(fields) => fields.first().map(|f| f.code).unwrap_or(ErrorCode::InvalidFormat),
+            AppError::User(code) => *code,
+            AppError::Internal => ErrorCode::Internal,
+            AppError::Transport(_) => ErrorCode::Network,
+        }
+    }
+
+    /// The message for `field`, if that field is the one at fault.
+    pub fn field_code(&self, field: &str) -> Option<ErrorCode> {
+        match self {
+            AppError::Invalid(fields) => fields.iter().find(|f| f.field == field).map(|f| f.code),
+            _ => None,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::User(ErrorCode::Unauthenticated) => StatusCode::UNAUTHORIZED,
+            AppError::User(ErrorCode::Forbidden | ErrorCode::AccountDisabled) => StatusCode::FORBIDDEN,
+            AppError::User(ErrorCode::NotFound) => StatusCode::NOT_FOUND,
+            AppError::User(ErrorCode::TooManyAttempts) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::User(ErrorCode::LoginTaken) => StatusCode::CONFLICT,
+            AppError::User(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Collects field errors so a form reports every problem at once, not the first one only.
+#[derive(Default)]
+pub struct Validator(Vec<FieldError>);
+
+impl Validator {
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, ErrorCode>) -> Option<T> {
+        match parsed {
+            Ok(v) => Some(v),
+            Err(code) => {
+                self.0.push(FieldError { field: field.to_owned(), code });
+                None
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::User(ErrorCode::InvalidFormat),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = ?err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::*;
+    use http::{header, Method};
+
+    /// Extension for mapping a named constraint violation to a meaningful error instead of
+    /// checking before inserting (which would race).
+    pub trait ResultExt<T> {
+        /// `names`: the PostgreSQL constraint name and the SQLite wording (`table.column`).
+        fn on_constraint(self, names: &[&str], f: impl FnOnce() -> AppError) -> Result<T, AppError>;
+    }
+
+    impl<T> ResultExt<T> for Result<T, sqlx::Error> {
+        fn on_constraint(self, names: &[&str], f: impl FnOnce() -> AppError) -> Result<T, AppError> {
+            self.map_err(|err| match &err {
+                sqlx::Error::Database(db) if names.iter().any(|n| is_constraint(db.as_ref(), n)) => f(),
+                _ => AppError::from(err),
+            })
+        }
+    }
+
+    fn is_constraint(db: &dyn sqlx::error::DatabaseError, name: &str) -> bool {
+        // PostgreSQL names the constraint; SQLite only says which columns were unique.
+        db.constraint() == Some(name) || db.message().contains(name)
+    }
+
+    /// Ends every server function: sets the HTTP status of an error and, for a plain HTML
+    /// form post (no JavaScript), sends the browser back to the form with the error and the
+    /// non-secret values it typed, so the page can show both.
+    pub fn finish<T>(result: Result<T, AppError>, echo: &[(&str, &str)]) -> Result<T, AppError> {
+        let Err(err) = &result else { return result };
+        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
+        let plain_form_post = parts.method == Method::POST
+            && parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+        if plain_form_post {
+            if let Some(referer) = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()) {
+                let feedback = crate::forms::Feedback {
+                    error: err.clone(),
+                    values: echo.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+                };
+                leptos_axum::redirect(&crate::forms::feedback_url(referer, &feedback));
+                return result;
+            }
+        }
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(err.status());
+        }
+        result
+    }
+}

@@ -1,0 +1,164 @@
+//! Form plumbing shared by every page: the feedback a form shows after a failed submit
+//! (with or without JavaScript) and the labelled, accessible field that displays it.
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::i18n_texts::error_text;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Query parameter carrying feedback to a form after a no-JavaScript post.
+pub const FEEDBACK_PARAM: &str = "feedback";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub error: AppError,
+    /// What the user typed, minus secrets, so the form can be shown again filled in.
+    pub values: BTreeMap<String, String>,
+}
+
+impl Feedback {
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values.get(field).cloned()
+    }
+}
+
+/// `referer` with its feedback parameter replaced by `feedback`.
+pub fn feedback_url(referer: &str, feedback: &Feedback) -> String {
+    let (base, query) = referer.split_once('?').unwrap_or((referer, ""));
+    let kept = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != FEEDBACK_PARAM);
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    out.extend_pairs(kept);
+    out.append_pair(FEEDBACK_PARAM, &serde_json::to_string(feedback).unwrap_or_default());
+    format!("{base}?{}", out.finish())
+}
+
+/// The feedback to show for a form driven by `value` (the action's last result, with
+/// JavaScript) or by the URL (after a plain form post bounced back by the server).
+pub fn use_feedback<S>(action: ServerAction<S>) -> Signal<Option<Feedback>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let value = action.value();
+    let query = use_query_map();
+    Signal::derive(move || {
+        // `T` need not be `Clone`: look at the result in place and keep only its error.
+        let submitted: Option<Option<AppError>> =
+            value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned()));
+        match submitted {
+            Some(Some(error)) => Some(Feedback { error, values: BTreeMap::new() }),
+            Some(None) => None,
+            None => query
+                .read()
+                .get(FEEDBACK_PARAM)
+                .and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()),
+        }
+    })
+}
+
+/// Whether the last submission of a form succeeded (with JavaScript) or the server said so
+/// through the `done` query parameter (without).
+pub fn use_done<S>(action: ServerAction<S>, marker: &'static str) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let value = action.value();
+    let query = use_query_map();
+    Signal::derive(move || {
+        value.with(|v| matches!(v, Some(Ok(_))))
+            || query.read().get("done").as_deref() == Some(marker)
+    })
+}
+
+/// A labelled input whose error message, when any, sits right under it and is announced.
+#[component]
+pub fn Field(
+    /// Form field name: the server function's argument.
+    name: &'static str,
+    label: ViewFn,
+    feedback: Signal<Option<Feedback>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<ViewFn>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] multiline: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    let error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code(name))));
+    let typed = move || {
+        feedback
+            .with(|f| f.as_ref().and_then(|f| f.value(name)))
+            .or_else(|| value.clone())
+            .unwrap_or_default()
+    };
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || error.get().is_some().then_some("true");
+    let control = if multiline {
+        view! {
+            <textarea id=id.clone() name=name required=required aria-invalid=invalid
+                aria-describedby=described_by.clone() maxlength=maxlength rows="6"
+                prop:value=typed.clone()>{typed.clone()}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name type=kind required=required aria-invalid=invalid
+                aria-describedby=described_by autocomplete=autocomplete maxlength=maxlength
+                prop:value=typed.clone() value=typed />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id>{label.run()}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h.run()}</p> })}
+            {control}
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get().map(|code| view! { <span>{error_text(i18n.get_locale(), code)}</span> })}
+            </p>
+        </div>
+    }
+}
+
+/// The whole-form message (errors that belong to no single field), announced on change.
+#[component]
+pub fn FormError(feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        feedback.get().and_then(|f| match f.error {
+            AppError::Invalid(_) => None,
+            other => Some(view! {
+                <p class="form-error" role="alert">{error_text(i18n.get_locale(), other.code())}</p>
+            }),
+        })
+    }
+}
+
+/// A discreet confirmation shown after a successful submit.
+#[component]
+pub fn Notice(show: Signal<bool>, children: ChildrenFn) -> impl IntoView {
+    view! { <Show when=move || show.get()><p class="notice" role="status">{children()}</p></Show> }
+}
+

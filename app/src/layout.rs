@@ -1,0 +1,221 @@
+//! The page frame (skip link, header with a menu that follows the user's roles, language
+//! switch, footer) and the error pages, which also set the HTTP status when rendered on
+//! the server.
+use crate::accounts::api::{get_current_user, Logout};
+use crate::accounts::{Role, SessionUser};
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::*;
+use crate::i18n_texts::error_text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+/// The signed-in user for this page view, refetched on every navigation so the menu and
+/// the guards follow role changes at once.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
+
+pub fn use_current_user() -> Resource<Result<Option<SessionUser>, AppError>> {
+    expect_context::<CurrentUser>().0
+}
+
+/// The frame around every routed page.
+#[component]
+pub fn Layout() -> impl IntoView {
+    view! { <Frame><Outlet /></Frame> }
+}
+
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| get_current_user());
+    provide_context(CurrentUser(user));
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
+        <Header />
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer.about)}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let logout = ServerAction::<Logout>::new();
+    let menu = move || {
+        Suspend::new(async move {
+            match user.await {
+                Ok(Some(u)) => {
+                    let admin = u.has_any_role(Role::Admin);
+                    view! {
+                        <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
+                        {admin.then(|| view! { <li><A href="/admin">{t!(i18n, nav.admin)}</A></li> })}
+                        <li>
+                            <ActionForm action=logout attr:class="inline-form">
+                                <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                    .into_any()
+                }
+                _ => view! { <li><A href="/login">{t!(i18n, nav.login)}</A></li> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-name">"Concerto"</span>
+                <span class="brand-tagline">{t!(i18n, nav.tagline)}</span>
+            </A>
+            <nav aria-label=move || t_string!(i18n, nav.main_label).to_string()>
+                <ul class="menu">
+                    <li><A href="/">{t!(i18n, nav.home)}</A></li>
+                    <Transition fallback=|| ()>{menu}</Transition>
+                </ul>
+            </nav>
+            <LangSwitch />
+        </header>
+    }
+}
+
+/// Plain links to a server route that stores the choice in a cookie: works without
+/// JavaScript and survives reloads.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        let target = if query.is_empty() { path } else { format!("{path}?{query}") };
+        form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
+    };
+    let current = move || i18n.get_locale();
+    view! {
+        <nav class="lang-switch" aria-label=move || t_string!(i18n, nav.language).to_string()>
+            <a href=move || format!("/lang/fr?next={}", next()) hreflang="fr" lang="fr"
+                aria-current=move || (current() == Locale::fr).then_some("true")>"Français"</a>
+            <a href=move || format!("/lang/en?next={}", next()) hreflang="en" lang="en"
+                aria-current=move || (current() == Locale::en).then_some("true")>"English"</a>
+        </nav>
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server (no-op in the browser).
+pub fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(_code)) {
+        res.set_status(code);
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, errors.not_found_title).to_string() />
+        <section class="error-page">
+            <h1>{t!(i18n, errors.not_found_title)}</h1>
+            <p>{t!(i18n, errors.not_found_body)}</p>
+            <p><A href="/">{t!(i18n, errors.back_home)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    set_status(403);
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, errors.forbidden_title).to_string() />
+        <section class="error-page">
+            <h1>{t!(i18n, errors.forbidden_title)}</h1>
+            <p>{t!(i18n, errors.forbidden_body)}</p>
+            <p><A href="/">{t!(i18n, errors.back_home)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInRequired() -> impl IntoView {
+    set_status(401);
+    let i18n = use_i18n();
+    let location = use_location();
+    let href = move || format!("/login?next={}", form_urlencoded::byte_serialize(location.pathname.get().as_bytes()).collect::<String>());
+    view! {
+        <Title text=move || t_string!(i18n, errors.sign_in_title).to_string() />
+        <section class="error-page">
+            <h1>{t!(i18n, errors.sign_in_title)}</h1>
+            <p>{t!(i18n, errors.sign_in_body)}</p>
+            <p><a href=href class="button">{t!(i18n, nav.login)}</a></p>
+        </section>
+    }
+}
+
+/// The page for an error that stops a whole page from showing.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error.code() {
+        ErrorCode::Forbidden => view! { <Forbidden /> }.into_any(),
+        ErrorCode::NotFound => view! { <NotFound /> }.into_any(),
+        ErrorCode::Unauthenticated => view! { <SignInRequired /> }.into_any(),
+        code => {
+            set_status(if code == ErrorCode::Internal { 500 } else { 400 });
+            view! {
+                <section class="error-page">
+                    <h1>{t!(i18n, errors.generic_title)}</h1>
+                    <p>{move || error_text(i18n.get_locale(), code)}</p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Renders `view` with the signed-in user when they pass `allowed`, else the right error
+/// page. The server functions behind the page check again: this only shapes the page.
+pub fn guarded<V: IntoView + 'static>(
+    allowed: fn(&SessionUser) -> bool,
+    view: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(u)) if allowed(&u) => view(u).into_any(),
+                        Ok(Some(_)) => view! { <Forbidden /> }.into_any(),
+                        Ok(None) => view! { <SignInRequired /> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let i18n = use_i18n();
+    guarded(|u| u.is_admin, move |_| view! {
+        <Title text=move || t_string!(i18n, admin.title).to_string() />
+        <h1>{t!(i18n, admin.title)}</h1>
+        <ul class="card-list">
+            <li class="card"><A href="/admin/assemblies">{t!(i18n, admin.assemblies)}</A><p>{t!(i18n, admin.assemblies_hint)}</p></li>
+            <li class="card"><A href="/admin/accounts">{t!(i18n, admin.accounts)}</A><p>{t!(i18n, admin.accounts_hint)}</p></li>
+            <li class="card"><A href="/admin/audit">{t!(i18n, admin.audit)}</A><p>{t!(i18n, admin.audit_hint)}</p></li>
+        </ul>
+    })
+}

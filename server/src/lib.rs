@@ -1,0 +1,96 @@
+//! The Concerto server: configuration, the axum router and its middleware. Thin by design;
+//! everything about the domain lives in the `app` crate.
+pub mod config;
+pub mod demo;
+pub mod security;
+
+use app::app::{shell, App};
+use app::db::Db;
+use app::state::AppState;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use config::Settings;
+use http::header;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::collections::HashMap;
+use tower_http::compression::CompressionLayer;
+
+/// Opens the database, applies migrations and builds the shared state.
+pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    Ok(AppState { leptos_options: settings.leptos_options(), db, config: settings.app_config() })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            security::provide_csp_header();
+        }
+    };
+    let api_context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            post({
+                let api_context = api_context.clone();
+                move |req| leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
+            })
+            .get(move |req| leptos_axum::handle_server_fns_with_context(api_context.clone(), req)),
+        )
+        .route("/lang/{locale}", get(set_language))
+        .route("/healthz", get(health))
+        .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query("select 1").execute(&state.db.pool).await {
+        Ok(_) => "ok".into_response(),
+        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// `/lang/{fr|en}?next=/path`: remembers the language in the cookie the i18n layer reads,
+/// then goes back. A plain link, so it works without JavaScript.
+async fn set_language(Path(locale): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let locale = if locale == "en" { "en" } else { "fr" };
+    let next = app::accounts::api::safe_next(q.get("next").map(String::as_str));
+    let cookie = format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+}
+
+/// When no admin exists, prints a one-time link to create the first one. The token's hash
+/// is stored in the database, so the link works on any instance and dies once used.
+pub async fn announce_setup_link(state: &AppState) -> anyhow::Result<Option<String>> {
+    use app::accounts::session::{hash_token, new_token};
+    if app::accounts::db::admin_exists(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        return Ok(None);
+    }
+    let token = new_token();
+    sqlx::query("insert into setup_tokens (token_hash, created_at) values ($1, $2)")
+        .bind(hash_token(&token))
+        .bind(app::db::now())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(Some(format!("{}/setup/{token}", state.config.public_url)))
+}

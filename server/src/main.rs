@@ -1,0 +1,45 @@
+//! `concerto [serve|migrate|demo]`: runs the site (default), applies migrations, or loads the
+//! French demo data.
+use server::config::Settings;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let settings = Settings::from_env()?;
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
+    match command.as_str() {
+        "serve" => serve(settings).await,
+        "migrate" => {
+            server::build_state(&settings).await?;
+            println!("migrations applied to {}", settings.database_url);
+            Ok(())
+        }
+        "demo" => {
+            let state = server::build_state(&settings).await?;
+            server::demo::load(&state).await
+        }
+        "help" | "--help" | "-h" => {
+            println!("usage: concerto [serve|migrate|demo]\n\nserve    run the site (default)\nmigrate  apply database migrations and exit\ndemo     load a French demo assembly with accounts (passwords printed)");
+            Ok(())
+        }
+        other => anyhow::bail!("unknown command {other:?}; try `concerto help`"),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let state = server::build_state(&settings).await?;
+    if let Some(link) = server::announce_setup_link(&state).await? {
+        println!("\nNo administrator yet. Create the first one, once, at:\n\n    {link}\n");
+    }
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    println!("Concerto listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
