@@ -95,12 +95,9 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
     let error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code(name))));
-    let typed = move || {
-        feedback
-            .with(|f| f.as_ref().and_then(|f| f.value(name)))
-            .or_else(|| value.clone())
-            .unwrap_or_default()
-    };
+    // Set once, not reactively: without JavaScript the page is rendered again with what was
+    // typed; with it, the browser keeps the input as it is and only the messages change.
+    let typed = feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value(name))).or(value).unwrap_or_default();
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {
@@ -118,15 +115,13 @@ pub fn Field(
     let control = if multiline {
         view! {
             <textarea id=id.clone() name=name required=required aria-invalid=invalid
-                aria-describedby=described_by.clone() maxlength=maxlength rows="6"
-                prop:value=typed.clone()>{typed.clone()}</textarea>
+                aria-describedby=described_by.clone() maxlength=maxlength rows="6">{typed.clone()}</textarea>
         }
         .into_any()
     } else {
         view! {
             <input id=id.clone() name=name type=kind required=required aria-invalid=invalid
-                aria-describedby=described_by autocomplete=autocomplete maxlength=maxlength
-                prop:value=typed.clone() value=typed />
+                aria-describedby=described_by autocomplete=autocomplete maxlength=maxlength value=typed />
         }
         .into_any()
     };

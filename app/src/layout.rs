@@ -32,6 +32,12 @@ pub fn Frame(children: Children) -> impl IntoView {
     let location = use_location();
     let user = Resource::new(move || location.pathname.get(), |_| get_current_user());
     provide_context(CurrentUser(user));
+    // Browser tests wait for this mark before they act as a JavaScript user.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
         <Header />
@@ -101,9 +107,9 @@ fn LangSwitch() -> impl IntoView {
     let current = move || i18n.get_locale();
     view! {
         <nav class="lang-switch" aria-label=move || t_string!(i18n, nav.language).to_string()>
-            <a href=move || format!("/lang/fr?next={}", next()) hreflang="fr" lang="fr"
+            <a href=move || format!("/lang/fr?next={}", next()) rel="external" hreflang="fr" lang="fr"
                 aria-current=move || (current() == Locale::fr).then_some("true")>"Français"</a>
-            <a href=move || format!("/lang/en?next={}", next()) hreflang="en" lang="en"
+            <a href=move || format!("/lang/en?next={}", next()) rel="external" hreflang="en" lang="en"
                 aria-current=move || (current() == Locale::en).then_some("true")>"English"</a>
         </nav>
     }

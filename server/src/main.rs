@@ -1,6 +1,6 @@
 //! `concerto [serve|migrate|demo]`: runs the site (default), applies migrations, or loads the
 //! French demo data.
-use server::config::Settings;
+use concerto::config::Settings;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -13,13 +13,13 @@ async fn main() -> anyhow::Result<()> {
     match command.as_str() {
         "serve" => serve(settings).await,
         "migrate" => {
-            server::build_state(&settings).await?;
+            concerto::build_state(&settings).await?;
             println!("migrations applied to {}", settings.database_url);
             Ok(())
         }
         "demo" => {
-            let state = server::build_state(&settings).await?;
-            server::demo::load(&state).await
+            let state = concerto::build_state(&settings).await?;
+            concerto::demo::load(&state).await
         }
         "help" | "--help" | "-h" => {
             println!("usage: concerto [serve|migrate|demo]\n\nserve    run the site (default)\nmigrate  apply database migrations and exit\ndemo     load a French demo assembly with accounts (passwords printed)");
@@ -30,13 +30,13 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let state = server::build_state(&settings).await?;
-    if let Some(link) = server::announce_setup_link(&state).await? {
+    let state = concerto::build_state(&settings).await?;
+    if let Some(link) = concerto::announce_setup_link(&state).await? {
         println!("\nNo administrator yet. Create the first one, once, at:\n\n    {link}\n");
     }
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     println!("Concerto listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+    axum::serve(listener, concerto::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

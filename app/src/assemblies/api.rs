@@ -3,7 +3,9 @@ use super::{Assembly, CreatedInvitation, Invitation};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::ssr::finish;
-use crate::ids::{AssemblyId, InvitationId};
+use crate::ids::AssemblyId;
+#[cfg(feature = "ssr")]
+use crate::ids::InvitationId;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_assemblies")]

@@ -3,7 +3,7 @@
 pub mod pages;
 
 use crate::error::AppError;
-use crate::ids::{AssemblyId, AuditEventId, UserId};
+use crate::ids::AuditEventId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,7 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
+    use crate::ids::{AssemblyId, UserId};
 
     /// What changed, for the log. `details` is a small JSON object (never a secret).
     pub struct Event<'a> {

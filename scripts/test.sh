@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of Concerto: unit tests of the domain rules, integration tests against the
+# real server on SQLite and PostgreSQL, and browser tests in Chromium with axe-core.
+# Installs whatever is missing first (see scripts/setup.sh). Usage: scripts/test.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh"
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+"$ROOT/scripts/ensure-postgres.sh"
+export CONCERTO_TEST_PG_URL="${CONCERTO_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "building the site: server binary and WebAssembly (cargo leptos build)"
+cargo leptos build
+
+step "unit tests (domain rules) and integration tests (real server on SQLite and PostgreSQL)"
+cargo test -p app --features ssr --lib
+cargo test -p concerto
+
+step "browser tests (Chromium, axe-core)"
+(cd end2end && node --test --test-concurrency=1 tests/)
