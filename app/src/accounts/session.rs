@@ -72,7 +72,16 @@ pub fn reject_weak_password(password: &str, user_inputs: &[&str]) -> Result<(), 
     if password.chars().count() > PASSWORD_MAX {
         return Err(ErrorCode::TooLong);
     }
-    let entropy = zxcvbn::zxcvbn(password, user_inputs);
+    // Names count whole, squeezed ("mariedupont") and word by word.
+    let mut words: Vec<String> = Vec::new();
+    for input in user_inputs {
+        let lower = input.to_lowercase();
+        words.push(lower.chars().filter(|c| c.is_alphanumeric()).collect());
+        words.extend(lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_owned));
+        words.push(lower);
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let entropy = zxcvbn::zxcvbn(password, &words);
     if (entropy.score() as u8) < 3 {
         return Err(ErrorCode::PasswordTooCommon);
     }

@@ -45,7 +45,15 @@ pub fn parse_members(data: &[u8]) -> Result<Vec<CsvRow>, ErrorCode> {
     let mut seen_emails = std::collections::HashSet::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|_| ErrorCode::InvalidFormat)?;
-        let line = record.position().map_or(index + 1, |p| p.line() as usize);
+        // The csv reader skips blank lines in its own count; count them from the byte offset.
+        let line = record.position().map_or(index + 1, |p| {
+            let bytes = text.as_bytes();
+            let mut start = (p.byte() as usize).min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                start += 1;
+            }
+            bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+        });
         let name = record.get(0).unwrap_or_default().to_owned();
         let email = record.get(1).unwrap_or_default().to_owned();
         if index == 0 && is_header(&name) {
