@@ -1,8 +1,8 @@
 //! The HTML shell and the route table. Every route renders in `SsrMode::Async` so that a
 //! page's HTTP status (403, 404) is known before the first byte is sent.
+use crate::accounts::pages::AdminAccountsPage;
 use crate::accounts::pages::{AcceptInvitationPage, LoginPage, ProfilePage, SetupPage};
 use crate::assemblies::pages::{AdminAssembliesPage, AdminAssemblyPage, AssemblyPage, HomePage};
-use crate::accounts::pages::AdminAccountsPage;
 use crate::audit::pages::AuditPage;
 use crate::i18n::*;
 use crate::layout::{AdminHome, Frame, Layout, NotFound};

@@ -89,7 +89,6 @@ pub fn flag(v: bool) -> i64 {
     i64::from(v)
 }
 
-
 impl FromStr for Backend {
     type Err = sqlx::Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -2,8 +2,11 @@
 //! stable snake_case code that the UI translates; validation errors come back field by
 //! field so a form re-renders with the user's input intact. Internal causes are logged on
 //! the server and never sent to the browser.
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 use serde::{Deserialize, Serialize};
-use leptos::server_fn::{codec::JsonEncoding, error::{FromServerFnError, ServerFnErrorErr}};
 
 /// A user-facing, translatable reason. Adding a variant means adding its text to
 /// `locales/{fr,en}.json` (the compiler checks it through `i18n_texts::error_text`).
@@ -108,7 +111,11 @@ impl Validator {
     }
 
     pub fn finish(self) -> Result<(), AppError> {
-        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.0))
+        }
     }
 }
 
@@ -165,11 +172,7 @@ pub mod ssr {
         let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
         let plain_form_post = parts.method == Method::POST
             && parts.uri.path().starts_with("/api/")
-            && parts
-                .headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"));
+            && parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
         if plain_form_post {
             if let Some(referer) = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()) {
                 let feedback = crate::forms::Feedback {

@@ -46,15 +46,11 @@ where
     let query = use_query_map();
     Signal::derive(move || {
         // `T` need not be `Clone`: look at the result in place and keep only its error.
-        let submitted: Option<Option<AppError>> =
-            value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned()));
+        let submitted: Option<Option<AppError>> = value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned()));
         match submitted {
             Some(Some(error)) => Some(Feedback { error, values: BTreeMap::new() }),
             Some(None) => None,
-            None => query
-                .read()
-                .get(FEEDBACK_PARAM)
-                .and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()),
+            None => query.read().get(FEEDBACK_PARAM).and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()),
         }
     })
 }
@@ -69,8 +65,7 @@ where
     let value = action.value();
     let query = use_query_map();
     Signal::derive(move || {
-        value.with(|v| matches!(v, Some(Ok(_))))
-            || query.read().get("done").as_deref() == Some(marker)
+        value.with(|v| matches!(v, Some(Ok(_)))) || query.read().get("done").as_deref() == Some(marker)
     })
 }
 
@@ -156,4 +151,3 @@ pub fn FormError(feedback: Signal<Option<Feedback>>) -> impl IntoView {
 pub fn Notice(show: Signal<bool>, children: ChildrenFn) -> impl IntoView {
     view! { <Show when=move || show.get()><p class="notice" role="status">{children()}</p></Show> }
 }
-

@@ -100,9 +100,18 @@ pub fn request_locale(headers: &http::HeaderMap) -> Locale {
     let accepted: Vec<String> = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(',').map(|part| part.split(';').next().unwrap_or_default().trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|v| {
+            v.split(',')
+                .map(|part| part.split(';').next().unwrap_or_default().trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
-    if accepted.is_empty() { Locale::fr } else { Locale::find_locale(&accepted) }
+    if accepted.is_empty() {
+        Locale::fr
+    } else {
+        Locale::find_locale(&accepted)
+    }
 }
 
 #[cfg(test)]

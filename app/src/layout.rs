@@ -156,7 +156,12 @@ pub fn SignInRequired() -> impl IntoView {
     set_status(401);
     let i18n = use_i18n();
     let location = use_location();
-    let href = move || format!("/login?next={}", form_urlencoded::byte_serialize(location.pathname.get().as_bytes()).collect::<String>());
+    let href = move || {
+        format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(location.pathname.get().as_bytes()).collect::<String>()
+        )
+    };
     view! {
         <Title text=move || t_string!(i18n, errors.sign_in_title).to_string() />
         <section class="error-page">
@@ -215,13 +220,18 @@ pub fn guarded<V: IntoView + 'static>(
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let i18n = use_i18n();
-    guarded(|u| u.is_admin, move |_| view! {
-        <Title text=move || t_string!(i18n, admin.title).to_string() />
-        <h1>{t!(i18n, admin.title)}</h1>
-        <ul class="card-list">
-            <li class="card"><A href="/admin/assemblies">{t!(i18n, admin.assemblies)}</A><p>{t!(i18n, admin.assemblies_hint)}</p></li>
-            <li class="card"><A href="/admin/accounts">{t!(i18n, admin.accounts)}</A><p>{t!(i18n, admin.accounts_hint)}</p></li>
-            <li class="card"><A href="/admin/audit">{t!(i18n, admin.audit)}</A><p>{t!(i18n, admin.audit_hint)}</p></li>
-        </ul>
-    })
+    guarded(
+        |u| u.is_admin,
+        move |_| {
+            view! {
+                <Title text=move || t_string!(i18n, admin.title).to_string() />
+                <h1>{t!(i18n, admin.title)}</h1>
+                <ul class="card-list">
+                    <li class="card"><A href="/admin/assemblies">{t!(i18n, admin.assemblies)}</A><p>{t!(i18n, admin.assemblies_hint)}</p></li>
+                    <li class="card"><A href="/admin/accounts">{t!(i18n, admin.accounts)}</A><p>{t!(i18n, admin.accounts_hint)}</p></li>
+                    <li class="card"><A href="/admin/audit">{t!(i18n, admin.audit)}</A><p>{t!(i18n, admin.audit_hint)}</p></li>
+                </ul>
+            }
+        },
+    )
 }

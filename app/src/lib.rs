@@ -9,13 +9,13 @@ pub mod accounts;
 pub mod app;
 pub mod assemblies;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod error;
 pub mod forms;
 pub mod i18n_texts;
 pub mod ids;
 pub mod layout;
-#[cfg(feature = "ssr")]
-pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;
 

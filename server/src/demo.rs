@@ -40,7 +40,10 @@ fixer ses objectifs d’amélioration : accueil au téléphone, réponses aux co
 d’ouverture, délais de réponse, accessibilité et signalétique.";
 
 pub async fn load(state: &AppState) -> anyhow::Result<()> {
-    let existing: Option<(i64,)> = sqlx::query_as("select id from assemblies where name = $1").bind(ASSEMBLY_NAME).fetch_optional(&state.db.pool).await?;
+    let existing: Option<(i64,)> = sqlx::query_as("select id from assemblies where name = $1")
+        .bind(ASSEMBLY_NAME)
+        .fetch_optional(&state.db.pool)
+        .await?;
     if existing.is_some() {
         println!("The demo is already loaded. Sign in with one of these logins and the password {DEMO_PASSWORD:?}:");
         print_people();
@@ -62,7 +65,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     for person in PEOPLE {
         let user = insert_user(
             &mut tx,
-            NewUser { display_name: person.name, login: person.login, email: None, password_hash: &hash, is_admin: false },
+            NewUser {
+                display_name: person.name,
+                login: person.login,
+                email: None,
+                password_hash: &hash,
+                is_admin: false,
+            },
             now,
         )
         .await
@@ -71,9 +80,19 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             add_membership(&mut tx, assembly, user, *role, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         }
     }
-    record(&mut tx, Event { actor: None, assembly: Some(assembly), action: "demo.load", target_type: "assembly", target_id: Some(assembly.0), details: json!({}) })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    record(
+        &mut tx,
+        Event {
+            actor: None,
+            assembly: Some(assembly),
+            action: "demo.load",
+            target_type: "assembly",
+            target_id: Some(assembly.0),
+            details: json!({}),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
     println!("Demo loaded: {ASSEMBLY_NAME}. Every account's password is {DEMO_PASSWORD:?}:");
     print_people();

@@ -24,12 +24,32 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
     let anonymous = app.browser();
     assert_eq!(anonymous.get(&format!("/setup/{token}")).await.status, StatusCode::OK);
     let admin = app.browser();
-    let fields = [("token", token), ("display_name", "Hélène"), ("login", "admin"), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)];
+    let fields = [
+        ("token", token),
+        ("display_name", "Hélène"),
+        ("login", "admin"),
+        ("email", ""),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+    ];
     assert!(admin.call("create_first_admin", &fields).await.ok());
     let me = admin.current_user().await.expect("signed in");
     assert_eq!(me["is_admin"], true);
     // The link is dead now, and no new one is printed while an admin exists.
-    let again = app.browser().call("create_first_admin", &[("token", token), ("display_name", "Autre"), ("login", "admin2"), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
+    let again = app
+        .browser()
+        .call(
+            "create_first_admin",
+            &[
+                ("token", token),
+                ("display_name", "Autre"),
+                ("login", "admin2"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(again.error(), "setup_link_invalid", "{again:?}");
     assert_eq!(anonymous.get(&format!("/setup/{token}")).await.status, StatusCode::NOT_FOUND);
     assert!(concerto::announce_setup_link(&app.state).await.expect("announce").is_none());
@@ -40,15 +60,66 @@ async fn setup_rejects_bad_input_field_by_field(app: TestApp) {
     let link = concerto::announce_setup_link(&app.state).await.expect("announce").expect("link");
     let token = link.rsplit('/').next().expect("token");
     let b = app.browser();
-    let r = b.call("create_first_admin", &[("token", token), ("display_name", ""), ("login", "a b"), ("email", "pas-une-adresse"), ("password", "court"), ("password_confirm", "court")]).await;
+    let r = b
+        .call(
+            "create_first_admin",
+            &[
+                ("token", token),
+                ("display_name", ""),
+                ("login", "a b"),
+                ("email", "pas-une-adresse"),
+                ("password", "court"),
+                ("password_confirm", "court"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error(), "display_name:required,login:invalid_format,email:invalid_format,password:password_too_short");
-    let r = b.call("create_first_admin", &[("token", token), ("display_name", "Hélène"), ("login", "admin"), ("email", ""), ("password", "motdepasse123"), ("password_confirm", "motdepasse123")]).await;
+    assert_eq!(
+        r.error(),
+        "display_name:required,login:invalid_format,email:invalid_format,password:password_too_short"
+    );
+    let r = b
+        .call(
+            "create_first_admin",
+            &[
+                ("token", token),
+                ("display_name", "Hélène"),
+                ("login", "admin"),
+                ("email", ""),
+                ("password", "motdepasse123"),
+                ("password_confirm", "motdepasse123"),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "password:password_too_common");
-    let r = b.call("create_first_admin", &[("token", token), ("display_name", "Hélène"), ("login", "admin"), ("email", ""), ("password", PASSWORD), ("password_confirm", "autre chose encore")]).await;
+    let r = b
+        .call(
+            "create_first_admin",
+            &[
+                ("token", token),
+                ("display_name", "Hélène"),
+                ("login", "admin"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", "autre chose encore"),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "password_confirm:password_mismatch");
     let long = "x".repeat(10_000);
-    let r = b.call("create_first_admin", &[("token", token), ("display_name", &long), ("login", &long), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
+    let r = b
+        .call(
+            "create_first_admin",
+            &[
+                ("token", token),
+                ("display_name", &long),
+                ("login", &long),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "display_name:too_long,login:too_long");
     // Nothing was stored, and the link still works.
     assert_eq!(app.count("select count(*) from users").await, 0);
@@ -63,9 +134,28 @@ async fn member_joins_from_an_invitation_and_signs_in(app: TestApp) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Val-de-Brise"), "invitation page names the assembly");
     let b = app.browser();
-    let r = b.call("accept_invitation", &[("token", &token), ("display_name", "Awa Diallo"), ("login", "Awa.Diallo"), ("email", "awa@exemple.fr"), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
+    let r = b
+        .call(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", "Awa Diallo"),
+                ("login", "Awa.Diallo"),
+                ("email", "awa@exemple.fr"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert!(r.ok(), "{r:?}");
-    let cookie = r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("concerto_session=")).expect("session cookie").to_owned();
+    let cookie = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("concerto_session="))
+        .expect("session cookie")
+        .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
     let me = b.current_user().await.expect("signed in after accepting");
     assert_eq!(me["login"], "awa.diallo");
@@ -87,7 +177,20 @@ async fn member_joins_from_an_invitation_and_signs_in(app: TestApp) {
     assert_eq!(app.browser().get("/admin").await.status, StatusCode::UNAUTHORIZED);
     // A taken login is refused.
     let token = app.invitation(&admin, assembly, "member").await;
-    let r = app.browser().call("accept_invitation", &[("token", &token), ("display_name", "Awa Bis"), ("login", "awa.diallo"), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
+    let r = app
+        .browser()
+        .call(
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", "Awa Bis"),
+                ("login", "awa.diallo"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "login:login_taken");
     assert_eq!(app.count("select count(*) from audit_events where action = 'invitation.accept'").await, 1);
 }
@@ -101,7 +204,18 @@ async fn invitation_link_works_once_even_when_raced(app: TestApp) {
         let token = token.clone();
         tokio::spawn(async move {
             let login = format!("racer{i}");
-            b.call("accept_invitation", &[("token", &token), ("display_name", &format!("Racer {i}")), ("login", &login), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await
+            b.call(
+                "accept_invitation",
+                &[
+                    ("token", &token),
+                    ("display_name", &format!("Racer {i}")),
+                    ("login", &login),
+                    ("email", ""),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await
         })
     });
     let mut ok = 0;
@@ -115,14 +229,19 @@ async fn invitation_link_works_once_even_when_raced(app: TestApp) {
     }
     assert_eq!(ok, 1, "exactly one person joins with one invitation");
     assert_eq!(app.count(&format!("select count(*) from memberships where assembly_id = {assembly}")).await, 1);
-    assert_eq!(app.count("select count(*) from users where login like 'racer%'").await, 1, "losers' accounts were rolled back");
+    assert_eq!(
+        app.count("select count(*) from users where login like 'racer%'").await,
+        1,
+        "losers' accounts were rolled back"
+    );
 }
 
 async fn revoked_and_expired_invitations_are_refused(app: TestApp) {
     let admin = app.admin().await;
     let assembly = app.assembly(&admin).await;
     let token = app.invitation(&admin, assembly, "member").await;
-    let list = admin.call("list_invitations", &[("assembly_id", &assembly.to_string())]).await.json::<serde_json::Value>();
+    let list =
+        admin.call("list_invitations", &[("assembly_id", &assembly.to_string())]).await.json::<serde_json::Value>();
     assert_eq!(list[0]["status"], "pending");
     let id = list[0]["id"].as_i64().expect("id").to_string();
     assert!(admin.call("revoke_invitation", &[("invitation_id", &id)]).await.ok());
@@ -130,12 +249,43 @@ async fn revoked_and_expired_invitations_are_refused(app: TestApp) {
     assert_eq!(r.error(), "invitation_invalid");
     assert_eq!(app.browser().get(&format!("/invitation/{token}")).await.status, StatusCode::BAD_REQUEST);
     let expired = app.invitation(&admin, assembly, "staff").await;
-    sqlx::query("update invitations set expires_at = 1 where role = 'staff'").execute(&app.state.db.pool).await.expect("expire");
-    let r = app.browser().call("accept_invitation", &[("token", &expired), ("display_name", "Tard"), ("login", "tard"), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
+    sqlx::query("update invitations set expires_at = 1 where role = 'staff'")
+        .execute(&app.state.db.pool)
+        .await
+        .expect("expire");
+    let r = app
+        .browser()
+        .call(
+            "accept_invitation",
+            &[
+                ("token", &expired),
+                ("display_name", "Tard"),
+                ("login", "tard"),
+                ("email", ""),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "invitation_invalid");
-    let r = admin.call("create_invitation", &[("assembly_id", &assembly.to_string()), ("role", "superuser"), ("invitee_name", ""), ("valid_days", "365")]).await;
+    let r = admin
+        .call(
+            "create_invitation",
+            &[
+                ("assembly_id", &assembly.to_string()),
+                ("role", "superuser"),
+                ("invitee_name", ""),
+                ("valid_days", "365"),
+            ],
+        )
+        .await;
     assert_eq!(r.error(), "role:invalid_choice,valid_days:invalid_choice");
-    let r = admin.call("create_invitation", &[("assembly_id", "999999"), ("role", "member"), ("invitee_name", ""), ("valid_days", "")]).await;
+    let r = admin
+        .call(
+            "create_invitation",
+            &[("assembly_id", "999999"), ("role", "member"), ("invitee_name", ""), ("valid_days", "")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -145,7 +295,12 @@ async fn signed_in_person_accepting_an_invitation_gains_the_role(app: TestApp) {
     let member = app.person(&admin, assembly, "member", "karim").await;
     let token = app.invitation(&admin, assembly, "facilitator").await;
     assert!(member.call("join_with_invitation", &[("token", &token)]).await.ok());
-    let roles: Vec<String> = member.current_user().await.expect("me")["memberships"].as_array().expect("list").iter().map(|m| m["role"].as_str().unwrap_or("").to_owned()).collect();
+    let roles: Vec<String> = member.current_user().await.expect("me")["memberships"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|m| m["role"].as_str().unwrap_or("").to_owned())
+        .collect();
     assert_eq!(roles, vec!["facilitator", "member"]);
     assert_eq!(app.browser().call("join_with_invitation", &[("token", &token)]).await.status, StatusCode::UNAUTHORIZED);
 }
@@ -163,7 +318,10 @@ async fn five_failed_logins_lock_the_account(app: TestApp) {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.error(), "too_many_attempts", "even the right password is refused while locked");
     // Once the window has passed, the right password works again.
-    sqlx::query("update login_attempts set created_at = created_at - 901").execute(&app.state.db.pool).await.expect("age attempts");
+    sqlx::query("update login_attempts set created_at = created_at - 901")
+        .execute(&app.state.db.pool)
+        .await
+        .expect("age attempts");
     assert!(b.call("login", &[("login", "lucie"), ("password", PASSWORD)]).await.ok());
     // An unknown login gets the same answer as a wrong password.
     assert_eq!(b.call("login", &[("login", "personne"), ("password", PASSWORD)]).await.error(), "invalid_credentials");
@@ -179,7 +337,15 @@ async fn logout_ends_the_session_on_the_server(app: TestApp) {
     assert!(cookie_jar_copy.current_user().await.is_none());
     // A replayed old token is worthless too.
     let token = "forged-or-replayed-token";
-    let r = app.browser().client.post(format!("{}/api/current_user", app.base)).header("cookie", format!("concerto_session={token}")).header("accept", "application/json").send().await.expect("req");
+    let r = app
+        .browser()
+        .client
+        .post(format!("{}/api/current_user", app.base))
+        .header("cookie", format!("concerto_session={token}"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("req");
     assert_eq!(r.text().await.expect("body"), "null");
 }
 
@@ -192,7 +358,13 @@ async fn role_changes_and_disabling_apply_on_the_next_request(app: TestApp) {
     assert!(admin.call("set_role", &[("user_id", &id), ("role", "admin"), ("grant", "true")]).await.ok());
     assert_eq!(member.get("/admin").await.status, StatusCode::OK, "admin right applies at once");
     assert!(admin.call("set_role", &[("user_id", &id), ("role", "admin"), ("grant", "false")]).await.ok());
-    assert!(admin.call("set_role", &[("user_id", &id), ("assembly_id", &assembly.to_string()), ("role", "staff"), ("grant", "true")]).await.ok());
+    assert!(admin
+        .call(
+            "set_role",
+            &[("user_id", &id), ("assembly_id", &assembly.to_string()), ("role", "staff"), ("grant", "true")]
+        )
+        .await
+        .ok());
     assert_eq!(member.get("/admin").await.status, StatusCode::FORBIDDEN);
     let roles = member.current_user().await.expect("me")["memberships"].as_array().expect("list").len();
     assert_eq!(roles, 2);
@@ -200,18 +372,36 @@ async fn role_changes_and_disabling_apply_on_the_next_request(app: TestApp) {
     assert_eq!(accounts.as_array().expect("list").len(), 2);
     // Admins cannot lock themselves out.
     let my_id = admin.current_user().await.expect("me")["id"].as_i64().expect("id").to_string();
-    assert_eq!(admin.call("set_disabled", &[("user_id", &my_id), ("disabled", "true")]).await.error(), "cannot_change_own_admin");
-    assert_eq!(admin.call("set_role", &[("user_id", &my_id), ("role", "admin"), ("grant", "false")]).await.error(), "cannot_change_own_admin");
-    assert_eq!(admin.call("set_role", &[("user_id", &id), ("role", "member"), ("grant", "true")]).await.error(), "assembly_id:required");
-    assert_eq!(admin.call("set_role", &[("user_id", "424242"), ("role", "admin"), ("grant", "true")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.call("set_disabled", &[("user_id", &my_id), ("disabled", "true")]).await.error(),
+        "cannot_change_own_admin"
+    );
+    assert_eq!(
+        admin.call("set_role", &[("user_id", &my_id), ("role", "admin"), ("grant", "false")]).await.error(),
+        "cannot_change_own_admin"
+    );
+    assert_eq!(
+        admin.call("set_role", &[("user_id", &id), ("role", "member"), ("grant", "true")]).await.error(),
+        "assembly_id:required"
+    );
+    assert_eq!(
+        admin.call("set_role", &[("user_id", "424242"), ("role", "admin"), ("grant", "true")]).await.status,
+        StatusCode::NOT_FOUND
+    );
     // Disabling ends the member's sessions and refuses new logins.
     assert!(admin.call("set_disabled", &[("user_id", &id), ("disabled", "true")]).await.ok());
     assert!(member.current_user().await.is_none());
-    assert_eq!(app.browser().call("login", &[("login", "thomas"), ("password", PASSWORD)]).await.error(), "account_disabled");
+    assert_eq!(
+        app.browser().call("login", &[("login", "thomas"), ("password", PASSWORD)]).await.error(),
+        "account_disabled"
+    );
     assert!(admin.call("set_disabled", &[("user_id", &id), ("disabled", "false")]).await.ok());
     assert!(app.browser().call("login", &[("login", "thomas"), ("password", PASSWORD)]).await.ok());
     for action in ["role.grant", "role.revoke", "account.disable", "account.enable"] {
-        assert!(app.count(&format!("select count(*) from audit_events where action = '{action}'")).await >= 1, "{action} audited");
+        assert!(
+            app.count(&format!("select count(*) from audit_events where action = '{action}'")).await >= 1,
+            "{action} audited"
+        );
     }
 }
 
@@ -223,20 +413,42 @@ async fn profile_and_password_can_be_changed(app: TestApp) {
     assert!(second_device.call("login", &[("login", "fatima"), ("password", PASSWORD)]).await.ok());
     assert!(member.call("update_profile", &[("display_name", "Fatima H."), ("email", "fatima@exemple.fr")]).await.ok());
     assert_eq!(member.current_user().await.expect("me")["display_name"], "Fatima H.");
-    assert_eq!(member.call("update_profile", &[("display_name", " "), ("email", "x@")]).await.error(), "display_name:required,email:invalid_format");
+    assert_eq!(
+        member.call("update_profile", &[("display_name", " "), ("email", "x@")]).await.error(),
+        "display_name:required,email:invalid_format"
+    );
     assert_eq!(member.current_user().await.expect("me")["display_name"], "Fatima H.", "a bad edit changes nothing");
     let new_password = "un nouveau mot de passe solide";
-    assert_eq!(member.call("change_password", &[("current_password", "faux"), ("password", new_password), ("password_confirm", new_password)]).await.error(), "current_password:invalid_credentials");
-    assert!(member.call("change_password", &[("current_password", PASSWORD), ("password", new_password), ("password_confirm", new_password)]).await.ok());
+    assert_eq!(
+        member
+            .call(
+                "change_password",
+                &[("current_password", "faux"), ("password", new_password), ("password_confirm", new_password)]
+            )
+            .await
+            .error(),
+        "current_password:invalid_credentials"
+    );
+    assert!(member
+        .call(
+            "change_password",
+            &[("current_password", PASSWORD), ("password", new_password), ("password_confirm", new_password)]
+        )
+        .await
+        .ok());
     assert!(member.current_user().await.is_some(), "this device stays signed in");
     assert!(second_device.current_user().await.is_none(), "other sessions end");
     assert!(app.browser().call("login", &[("login", "fatima"), ("password", new_password)]).await.ok());
-    assert_eq!(app.browser().call("update_profile", &[("display_name", "Intrus"), ("email", "")]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.browser().call("update_profile", &[("display_name", "Intrus"), ("email", "")]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn no_javascript_form_post_bounces_back_with_errors_and_input(app: TestApp) {
     let b = app.browser();
-    let r = b.post_form("login", "/login", &[("login", "Quelqu'un"), ("password", "secret-qui-ne-doit-pas-revenir")]).await;
+    let r =
+        b.post_form("login", "/login", &[("login", "Quelqu'un"), ("password", "secret-qui-ne-doit-pas-revenir")]).await;
     assert_eq!(r.status, StatusCode::FOUND);
     let location = r.location().expect("redirect back to the form").to_owned();
     assert!(location.contains("/login?feedback="), "{location}");
@@ -244,10 +456,19 @@ async fn no_javascript_form_post_bounces_back_with_errors_and_input(app: TestApp
     let page = b.get(location.trim_start_matches(&app.base)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Identifiant ou mot de passe incorrect"), "the localised error shows on the page");
-    assert!(page.body.contains("value=\"Quelqu&#x27;un\"") || page.body.contains("value=\"Quelqu'un\""), "typed login kept");
+    assert!(
+        page.body.contains("value=\"Quelqu&#x27;un\"") || page.body.contains("value=\"Quelqu'un\""),
+        "typed login kept"
+    );
     // A successful plain post redirects where the server says.
     let admin = app.admin().await;
     drop(admin);
-    let r = b.post_form("login", "/login?next=%2Fprofile", &[("login", "admin"), ("password", PASSWORD), ("next", "/profile")]).await;
+    let r = b
+        .post_form(
+            "login",
+            "/login?next=%2Fprofile",
+            &[("login", "admin"), ("password", PASSWORD), ("next", "/profile")],
+        )
+        .await;
     assert_eq!(r.location(), Some("/profile"), "{r:?}");
 }

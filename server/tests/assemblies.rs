@@ -54,10 +54,18 @@ async fn every_admin_action_is_forbidden_to_every_other_role(app: TestApp) {
             let r = b.call(endpoint, form).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} calling {endpoint}: {r:?}");
         }
-        for page in ["/admin", "/admin/assemblies", &format!("/admin/assemblies/{assembly}"), "/admin/accounts", "/admin/audit"] {
+        for page in
+            ["/admin", "/admin/assemblies", &format!("/admin/assemblies/{assembly}"), "/admin/accounts", "/admin/audit"]
+        {
             assert_eq!(b.get(page).await.status, StatusCode::FORBIDDEN, "{role} on {page}");
         }
-        let r = b.client.post(format!("{}/admin/assemblies/{assembly}/import", app.base)).multipart(reqwest::multipart::Form::new().text("file", "Awa Diallo\n")).send().await.expect("req");
+        let r = b
+            .client
+            .post(format!("{}/admin/assemblies/{assembly}/import", app.base))
+            .multipart(reqwest::multipart::Form::new().text("file", "Awa Diallo\n"))
+            .send()
+            .await
+            .expect("req");
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role} importing");
     }
     let anonymous = app.browser();
@@ -73,10 +81,23 @@ async fn csv_import_returns_one_link_per_accepted_row_and_reasons(app: TestApp) 
     let assembly = app.assembly(&admin).await;
     let csv = "nom;email\nAwa Diallo;awa@exemple.fr\nX;\nJean Martin;\nBob;pas-un-email\nClaire;awa@exemple.fr\n";
     let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("membres.csv").mime_str("text/csv").expect("mime"))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                .file_name("membres.csv")
+                .mime_str("text/csv")
+                .expect("mime"),
+        )
         .text("role", "member")
         .text("valid_days", "14");
-    let r = admin.client.post(format!("{}/admin/assemblies/{assembly}/import", app.base)).header("origin", &app.base).multipart(form).send().await.expect("req");
+    let r = admin
+        .client
+        .post(format!("{}/admin/assemblies/{assembly}/import", app.base))
+        .header("origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-type"].to_str().expect("ct").starts_with("text/csv"));
     let body = r.text().await.expect("body");
@@ -96,8 +117,16 @@ async fn csv_import_returns_one_link_per_accepted_row_and_reasons(app: TestApp) 
     let info = app.browser().call("invitation_info", &[("token", token)]).await.json::<serde_json::Value>();
     assert_eq!(info["invitee_name"], "Awa Diallo");
     // A file that is not text is refused whole, and nothing is created.
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(vec![0xff, 0xfe, 0x00]).file_name("x.csv"));
-    let r = admin.client.post(format!("{}/admin/assemblies/{assembly}/import", app.base)).header("origin", &app.base).multipart(form).send().await.expect("req");
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(vec![0xff, 0xfe, 0x00]).file_name("x.csv"));
+    let r = admin
+        .client
+        .post(format!("{}/admin/assemblies/{assembly}/import", app.base))
+        .header("origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count(&format!("select count(*) from invitations where assembly_id = {assembly}")).await, 2);
 }
@@ -119,12 +148,22 @@ async fn pages_carry_security_headers_and_a_nonce_csp(app: TestApp) {
 
 async fn cross_origin_state_changes_are_refused(app: TestApp) {
     let admin = app.admin().await;
-    let r = admin.client.post(format!("{}/api/create_assembly", app.base))
+    let r = admin
+        .client
+        .post(format!("{}/api/create_assembly", app.base))
         .header("origin", "https://evil.example")
         .form(&[("name", "Piège"), ("town", "Ailleurs"), ("description", "")])
-        .send().await.expect("req");
+        .send()
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = admin.client.post(format!("{}/api/logout", app.base)).header("sec-fetch-site", "cross-site").send().await.expect("req");
+    let r = admin
+        .client
+        .post(format!("{}/api/logout", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("req");
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("select count(*) from assemblies").await, 0);
     assert!(admin.current_user().await.is_some());
@@ -134,7 +173,16 @@ async fn language_follows_the_browser_and_the_switch(app: TestApp) {
     let b = app.browser();
     let fr = b.get("/login").await;
     assert!(fr.body.contains("lang=\"fr\"") && fr.body.contains("Se connecter"));
-    let en = b.client.get(format!("{}/login", app.base)).header("accept-language", "en-GB,en;q=0.8").send().await.expect("req").text().await.expect("body");
+    let en = b
+        .client
+        .get(format!("{}/login", app.base))
+        .header("accept-language", "en-GB,en;q=0.8")
+        .send()
+        .await
+        .expect("req")
+        .text()
+        .await
+        .expect("body");
     assert!(en.contains("lang=\"en\"") && en.contains("Sign in"), "English from Accept-Language");
     let r = b.get("/lang/en?next=%2Flogin").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

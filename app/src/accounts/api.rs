@@ -1,9 +1,9 @@
 //! Account server functions: sign-in, invitations, first admin, profile, account admin.
 //! Each checks the caller on the server and writes an audit event with its change.
 use super::{Membership, SessionUser};
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::ssr::finish;
+use crate::error::AppError;
 use crate::ids::{AssemblyId, UserId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,11 @@ pub async fn update_profile(display_name: String, email: String) -> Result<(), A
 }
 
 #[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(current_password: String, password: String, password_confirm: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
     finish(ssr::change_password(current_password, password, password_confirm).await, &[])
 }
 
@@ -134,7 +138,9 @@ mod ssr {
     use super::*;
     use crate::accounts::db::{self as accounts_db, NewUser};
     use crate::accounts::session::{self, current_user, hash_password, reject_weak_password, verify_password};
-    use crate::accounts::{check_new_password, lockout, parse_optional_email, permissions, DisplayName, LoginName, Role};
+    use crate::accounts::{
+        check_new_password, lockout, parse_optional_email, permissions, DisplayName, LoginName, Role,
+    };
     use crate::audit::ssr::{record, Event};
     use crate::db::now;
     use crate::error::{ErrorCode, Validator};
@@ -170,7 +176,18 @@ mod ssr {
         accounts_db::record_attempt(db, creds.id, true, now).await?;
         let mut tx = db.pool.begin().await?;
         session::start_session(&mut tx, creds.id, state.config.secure_cookies).await?;
-        record(&mut tx, Event { actor: Some(creds.id), assembly: None, action: "account.login", target_type: "user", target_id: Some(creds.id.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(creds.id),
+                assembly: None,
+                action: "account.login",
+                target_type: "user",
+                target_id: Some(creds.id.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         leptos_axum::redirect(&safe_next(next.as_deref()));
         Ok(())
@@ -193,7 +210,10 @@ mod ssr {
                 v.check::<()>(field, Err(code));
             }
             Ok(()) => {
-                v.check("password", reject_weak_password(password, &[display_name, login.as_ref().map_or("", |l| l.as_str())]));
+                v.check(
+                    "password",
+                    reject_weak_password(password, &[display_name, login.as_ref().map_or("", |l| l.as_str())]),
+                );
             }
         }
         v.finish()?;
@@ -211,7 +231,12 @@ mod ssr {
 
     /// Claims the invitation inside `tx`: the conditional update makes a second use fail even
     /// when two people submit the same link at the same moment.
-    async fn claim_invitation(tx: &mut sqlx::Transaction<'_, sqlx::Any>, token: &str, user: UserId, now: i64) -> Result<PendingInvitation, AppError> {
+    async fn claim_invitation(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        token: &str,
+        user: UserId,
+        now: i64,
+    ) -> Result<PendingInvitation, AppError> {
         let row: Option<(i64, i64, String)> = sqlx::query_as(
             "update invitations set used_at = $2, used_by = $3 \
              where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2 \
@@ -223,7 +248,11 @@ mod ssr {
         .fetch_optional(&mut **tx)
         .await?;
         let (id, assembly, role) = row.ok_or(AppError::User(ErrorCode::InvitationInvalid))?;
-        Ok(PendingInvitation { id, assembly: AssemblyId(assembly), role: Role::parse(&role).map_err(|_| AppError::Internal)? })
+        Ok(PendingInvitation {
+            id,
+            assembly: AssemblyId(assembly),
+            role: Role::parse(&role).map_err(|_| AppError::Internal)?,
+        })
     }
 
     pub async fn invitation_info(token: &str) -> Result<InvitationDetails, AppError> {
@@ -237,7 +266,13 @@ mod ssr {
         .fetch_optional(&state.db.pool)
         .await?;
         let (id, assembly_name, town, role, invitee_name) = row.ok_or(AppError::User(ErrorCode::InvitationInvalid))?;
-        Ok(InvitationDetails { assembly_id: AssemblyId(id), assembly_name, town, role: Role::parse(&role).map_err(|_| AppError::Internal)?, invitee_name })
+        Ok(InvitationDetails {
+            assembly_id: AssemblyId(id),
+            assembly_name,
+            town,
+            role: Role::parse(&role).map_err(|_| AppError::Internal)?,
+            invitee_name,
+        })
     }
 
     pub async fn accept_invitation(
@@ -257,13 +292,30 @@ mod ssr {
         let mut tx = state.db.pool.begin().await?;
         let user = accounts_db::insert_user(
             &mut tx,
-            NewUser { display_name: &name.into_inner(), login: login.as_str(), email: email.as_deref(), password_hash: &hash, is_admin: false },
+            NewUser {
+                display_name: &name.into_inner(),
+                login: login.as_str(),
+                email: email.as_deref(),
+                password_hash: &hash,
+                is_admin: false,
+            },
             now,
         )
         .await?;
         let inv = claim_invitation(&mut tx, token, user, now).await?;
         accounts_db::add_membership(&mut tx, inv.assembly, user, inv.role, now).await?;
-        record(&mut tx, Event { actor: Some(user), assembly: Some(inv.assembly), action: "invitation.accept", target_type: "invitation", target_id: Some(inv.id), details: json!({ "role": inv.role.as_str(), "new_account": true }) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(user),
+                assembly: Some(inv.assembly),
+                action: "invitation.accept",
+                target_type: "invitation",
+                target_id: Some(inv.id),
+                details: json!({ "role": inv.role.as_str(), "new_account": true }),
+            },
+        )
+        .await?;
         session::start_session(&mut tx, user, state.config.secure_cookies).await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/assemblies/{}", inv.assembly));
@@ -277,7 +329,18 @@ mod ssr {
         let mut tx = state.db.pool.begin().await?;
         let inv = claim_invitation(&mut tx, token, user.id, now).await?;
         accounts_db::add_membership(&mut tx, inv.assembly, user.id, inv.role, now).await?;
-        record(&mut tx, Event { actor: Some(user.id), assembly: Some(inv.assembly), action: "invitation.accept", target_type: "invitation", target_id: Some(inv.id), details: json!({ "role": inv.role.as_str(), "new_account": false }) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(user.id),
+                assembly: Some(inv.assembly),
+                action: "invitation.accept",
+                target_type: "invitation",
+                target_id: Some(inv.id),
+                details: json!({ "role": inv.role.as_str(), "new_account": false }),
+            },
+        )
+        .await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/assemblies/{}", inv.assembly));
         Ok(())
@@ -320,11 +383,28 @@ mod ssr {
         sqlx::query("delete from setup_tokens").execute(&mut *tx).await?;
         let user = accounts_db::insert_user(
             &mut tx,
-            NewUser { display_name: &name.into_inner(), login: login.as_str(), email: email.as_deref(), password_hash: &hash, is_admin: true },
+            NewUser {
+                display_name: &name.into_inner(),
+                login: login.as_str(),
+                email: email.as_deref(),
+                password_hash: &hash,
+                is_admin: true,
+            },
             now,
         )
         .await?;
-        record(&mut tx, Event { actor: Some(user), assembly: None, action: "account.first_admin", target_type: "user", target_id: Some(user.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(user),
+                assembly: None,
+                action: "account.first_admin",
+                target_type: "user",
+                target_id: Some(user.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         session::start_session(&mut tx, user, state.config.secure_cookies).await?;
         tx.commit().await?;
         leptos_axum::redirect("/admin");
@@ -347,7 +427,18 @@ mod ssr {
             .bind(user.id.0)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, Event { actor: Some(user.id), assembly: None, action: "account.update_profile", target_type: "user", target_id: Some(user.id.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(user.id),
+                assembly: None,
+                action: "account.update_profile",
+                target_type: "user",
+                target_id: Some(user.id.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -360,14 +451,31 @@ mod ssr {
             return Err(AppError::field("current_password", ErrorCode::InvalidCredentials));
         }
         check_new_password(&password, &password_confirm).map_err(|(f, c)| AppError::field(f, c))?;
-        reject_weak_password(&password, &[&user.display_name, &user.login]).map_err(|c| AppError::field("password", c))?;
+        reject_weak_password(&password, &[&user.display_name, &user.login])
+            .map_err(|c| AppError::field("password", c))?;
         let hash = hash_password(password).await?;
         let mut tx = state.db.pool.begin().await?;
-        sqlx::query("update users set password_hash = $1, updated_at = $2 where id = $3").bind(hash).bind(now()).bind(user.id.0).execute(&mut *tx).await?;
+        sqlx::query("update users set password_hash = $1, updated_at = $2 where id = $3")
+            .bind(hash)
+            .bind(now())
+            .bind(user.id.0)
+            .execute(&mut *tx)
+            .await?;
         // Every other session ends: a changed password must lock out whoever had the old one.
         sqlx::query("delete from sessions where user_id = $1").bind(user.id.0).execute(&mut *tx).await?;
         session::start_session(&mut tx, user.id, state.config.secure_cookies).await?;
-        record(&mut tx, Event { actor: Some(user.id), assembly: None, action: "account.change_password", target_type: "user", target_id: Some(user.id.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(user.id),
+                assembly: None,
+                action: "account.change_password",
+                target_type: "user",
+                target_id: Some(user.id.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -391,7 +499,12 @@ mod ssr {
             .collect())
     }
 
-    pub async fn set_role(target: UserId, assembly: Option<AssemblyId>, role: &str, grant: bool) -> Result<(), AppError> {
+    pub async fn set_role(
+        target: UserId,
+        assembly: Option<AssemblyId>,
+        role: &str,
+        grant: bool,
+    ) -> Result<(), AppError> {
         let state = app_state()?;
         let admin = permissions::require_admin(current_user(&state.db).await?)?;
         let role = Role::parse(role).map_err(|c| AppError::field("role", c))?;
@@ -405,10 +518,14 @@ mod ssr {
         };
         let now = now();
         let mut tx = state.db.pool.begin().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("select id from users where id = $1").bind(target.0).fetch_optional(&mut *tx).await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("select id from users where id = $1").bind(target.0).fetch_optional(&mut *tx).await?;
         exists.ok_or(AppError::User(ErrorCode::NotFound))?;
         if role != Role::Admin {
-            let found: Option<(i64,)> = sqlx::query_as("select id from assemblies where id = $1").bind(assembly.0).fetch_optional(&mut *tx).await?;
+            let found: Option<(i64,)> = sqlx::query_as("select id from assemblies where id = $1")
+                .bind(assembly.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             found.ok_or(AppError::field("assembly_id", ErrorCode::InvalidChoice))?;
         }
         if grant {
@@ -416,14 +533,17 @@ mod ssr {
         } else {
             accounts_db::remove_membership(&mut tx, assembly, target, role, now).await?;
         }
-        record(&mut tx, Event {
-            actor: Some(admin.id),
-            assembly: (role != Role::Admin).then_some(assembly),
-            action: if grant { "role.grant" } else { "role.revoke" },
-            target_type: "user",
-            target_id: Some(target.0),
-            details: json!({ "role": role.as_str() }),
-        })
+        record(
+            &mut tx,
+            Event {
+                actor: Some(admin.id),
+                assembly: (role != Role::Admin).then_some(assembly),
+                action: if grant { "role.grant" } else { "role.revoke" },
+                target_type: "user",
+                target_id: Some(target.0),
+                details: json!({ "role": role.as_str() }),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -449,7 +569,18 @@ mod ssr {
         if disabled {
             sqlx::query("delete from sessions where user_id = $1").bind(target.0).execute(&mut *tx).await?;
         }
-        record(&mut tx, Event { actor: Some(admin.id), assembly: None, action: if disabled { "account.disable" } else { "account.enable" }, target_type: "user", target_id: Some(target.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(admin.id),
+                assembly: None,
+                action: if disabled { "account.disable" } else { "account.enable" },
+                target_type: "user",
+                target_id: Some(target.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -119,9 +119,19 @@ pub async fn insert_user(tx: &mut Tx<'_>, user: NewUser<'_>, now: i64) -> Result
     Ok(UserId(id))
 }
 
-pub async fn add_membership(tx: &mut Tx<'_>, assembly: AssemblyId, user: UserId, role: Role, now: i64) -> Result<(), AppError> {
+pub async fn add_membership(
+    tx: &mut Tx<'_>,
+    assembly: AssemblyId,
+    user: UserId,
+    role: Role,
+    now: i64,
+) -> Result<(), AppError> {
     if role == Role::Admin {
-        sqlx::query("update users set is_admin = 1, updated_at = $2 where id = $1").bind(user.0).bind(now).execute(&mut **tx).await?;
+        sqlx::query("update users set is_admin = 1, updated_at = $2 where id = $1")
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
         return Ok(());
     }
     sqlx::query(
@@ -137,9 +147,19 @@ pub async fn add_membership(tx: &mut Tx<'_>, assembly: AssemblyId, user: UserId,
     Ok(())
 }
 
-pub async fn remove_membership(tx: &mut Tx<'_>, assembly: AssemblyId, user: UserId, role: Role, now: i64) -> Result<(), AppError> {
+pub async fn remove_membership(
+    tx: &mut Tx<'_>,
+    assembly: AssemblyId,
+    user: UserId,
+    role: Role,
+    now: i64,
+) -> Result<(), AppError> {
     if role == Role::Admin {
-        sqlx::query("update users set is_admin = 0, updated_at = $2 where id = $1").bind(user.0).bind(now).execute(&mut **tx).await?;
+        sqlx::query("update users set is_admin = 0, updated_at = $2 where id = $1")
+            .bind(user.0)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
         return Ok(());
     }
     sqlx::query("delete from memberships where assembly_id = $1 and user_id = $2 and role = $3")
@@ -152,7 +172,8 @@ pub async fn remove_membership(tx: &mut Tx<'_>, assembly: AssemblyId, user: User
 }
 
 pub async fn admin_exists(db: &Db) -> Result<bool, AppError> {
-    let (n,): (i64,) = sqlx::query_as("select count(*) from users where is_admin = 1 and disabled = 0").fetch_one(&db.pool).await?;
+    let (n,): (i64,) =
+        sqlx::query_as("select count(*) from users where is_admin = 1 and disabled = 0").fetch_one(&db.pool).await?;
     Ok(n > 0)
 }
 
@@ -183,7 +204,10 @@ pub async fn all_memberships(db: &Db) -> Result<Vec<(i64, Membership)>, AppError
     Ok(rows
         .into_iter()
         .filter_map(|(user, assembly, name, role)| {
-            Some((user, Membership { assembly_id: AssemblyId(assembly), assembly_name: name, role: Role::parse(&role).ok()? }))
+            Some((
+                user,
+                Membership { assembly_id: AssemblyId(assembly), assembly_name: name, role: Role::parse(&role).ok()? },
+            ))
         })
         .collect())
 }

@@ -1,9 +1,9 @@
 //! Accounts: people, their roles, sessions and the rules about passwords and logins.
 //! Types and rules here compile for the browser too, so forms check input before sending.
 pub mod api;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
 
@@ -92,7 +92,11 @@ pub mod permissions {
     /// Admins manage assemblies, accounts, roles and invitations, and read the audit log.
     pub fn require_admin(user: Option<SessionUser>) -> Result<SessionUser, AppError> {
         let user = require_user(user)?;
-        if user.is_admin { Ok(user) } else { Err(AppError::User(ErrorCode::Forbidden)) }
+        if user.is_admin {
+            Ok(user)
+        } else {
+            Err(AppError::User(ErrorCode::Forbidden))
+        }
     }
 }
 
@@ -151,9 +155,17 @@ pub fn parse_optional_email(raw: &str) -> Result<Option<String>, ErrorCode> {
     let valid = s.len() <= 254
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && s.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
         });
-    if valid { Ok(Some(s.to_owned())) } else { Err(ErrorCode::InvalidFormat) }
+    if valid {
+        Ok(Some(s.to_owned()))
+    } else {
+        Err(ErrorCode::InvalidFormat)
+    }
 }
 
 /// The shape rules of a new password, checked in the browser and on the server. The server
@@ -249,7 +261,11 @@ mod tests {
             login: "a".into(),
             email: None,
             is_admin: false,
-            memberships: vec![Membership { assembly_id: AssemblyId(1), assembly_name: "X".into(), role: Role::Facilitator }],
+            memberships: vec![Membership {
+                assembly_id: AssemblyId(1),
+                assembly_name: "X".into(),
+                role: Role::Facilitator,
+            }],
         };
         assert!(user.has_role(AssemblyId(1), Role::Facilitator));
         assert!(!user.has_role(AssemblyId(2), Role::Facilitator));
@@ -264,10 +280,16 @@ mod tests {
     fn five_failures_in_fifteen_minutes_lock_the_account() {
         let now = 10_000;
         assert_eq!(lockout::remaining(&[now - 10, now - 20, now - 30, now - 40], now), None);
-        assert_eq!(lockout::remaining(&[now - 10, now - 20, now - 30, now - 40, now - 50], now), Some(lockout::WINDOW - 50));
+        assert_eq!(
+            lockout::remaining(&[now - 10, now - 20, now - 30, now - 40, now - 50], now),
+            Some(lockout::WINDOW - 50)
+        );
         // Failures older than the window do not count.
         assert_eq!(lockout::remaining(&[now - 10, now - 20, now - 30, now - 40, now - 901], now), None);
         // With more failures, the lock lasts until the fifth most recent one expires.
-        assert_eq!(lockout::remaining(&[now - 1, now - 2, now - 3, now - 4, now - 5, now - 800], now), Some(lockout::WINDOW - 5));
+        assert_eq!(
+            lockout::remaining(&[now - 1, now - 2, now - 3, now - 4, now - 5, now - 800], now),
+            Some(lockout::WINDOW - 5)
+        );
     }
 }

@@ -152,144 +152,157 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    guarded(|_| true, move |user: SessionUser| {
-        let profile = ServerAction::<UpdateProfile>::new();
-        let password = ServerAction::<ChangePassword>::new();
-        let profile_feedback = use_feedback(profile);
-        let password_feedback = use_feedback(password);
-        let profile_done = use_done(profile, "profile");
-        let password_done = use_done(password, "password");
-        let locale = i18n.get_locale_untracked();
-        view! {
-            <Title text=move || t_string!(i18n, profile.title).to_string() />
-            <h1>{t!(i18n, profile.title)}</h1>
-            <section class="panel" aria-labelledby="roles-heading">
-                <h2 id="roles-heading">{t!(i18n, profile.roles)}</h2>
-                <ul>
-                    {user.is_admin.then(|| view! { <li>{role_name(locale, Role::Admin)}</li> })}
-                    {user.memberships.iter().map(|m| view! {
-                        <li><a href=format!("/assemblies/{}", m.assembly_id)>{m.assembly_name.clone()}</a>" : "{role_name(locale, m.role)}</li>
-                    }).collect_view()}
-                </ul>
-                <p class="muted">{t!(i18n, profile.login_is, login = { let l = user.login.clone(); move || l.clone() })}</p>
-            </section>
-            <section class="panel" aria-labelledby="profile-heading">
-                <h2 id="profile-heading">{t!(i18n, profile.edit)}</h2>
-                <ActionForm action=profile attr:novalidate=true>
-                    <FormError feedback=profile_feedback />
-                    <Notice show=profile_done>{t!(i18n, profile.saved)}</Notice>
-                    <Field name="display_name" feedback=profile_feedback value=user.display_name.clone() maxlength=80
-                        label=label(move || t!(i18n, account.display_name).into_any()) />
-                    <Field name="email" kind="email" required=false feedback=profile_feedback value=user.email.clone().unwrap_or_default()
-                        label=label(move || t!(i18n, account.email).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, profile.save)}</button>
-                </ActionForm>
-            </section>
-            <section class="panel" aria-labelledby="password-heading">
-                <h2 id="password-heading">{t!(i18n, profile.password)}</h2>
-                <ActionForm action=password attr:novalidate=true>
-                    <FormError feedback=password_feedback />
-                    <Notice show=password_done>{t!(i18n, profile.password_changed)}</Notice>
-                    <Field name="current_password" kind="password" feedback=password_feedback autocomplete="current-password"
-                        label=label(move || t!(i18n, profile.current_password).into_any()) />
-                    <Field name="password" kind="password" feedback=password_feedback autocomplete="new-password"
-                        label=label(move || t!(i18n, account.password).into_any())
-                        hint=label(move || t!(i18n, account.password_hint).into_any()) />
-                    <Field name="password_confirm" kind="password" feedback=password_feedback autocomplete="new-password"
-                        label=label(move || t!(i18n, account.password_confirm).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, profile.change_password)}</button>
-                </ActionForm>
-            </section>
-        }
-    })
+    guarded(
+        |_| true,
+        move |user: SessionUser| {
+            let profile = ServerAction::<UpdateProfile>::new();
+            let password = ServerAction::<ChangePassword>::new();
+            let profile_feedback = use_feedback(profile);
+            let password_feedback = use_feedback(password);
+            let profile_done = use_done(profile, "profile");
+            let password_done = use_done(password, "password");
+            let locale = i18n.get_locale_untracked();
+            view! {
+                <Title text=move || t_string!(i18n, profile.title).to_string() />
+                <h1>{t!(i18n, profile.title)}</h1>
+                <section class="panel" aria-labelledby="roles-heading">
+                    <h2 id="roles-heading">{t!(i18n, profile.roles)}</h2>
+                    <ul>
+                        {user.is_admin.then(|| view! { <li>{role_name(locale, Role::Admin)}</li> })}
+                        {user.memberships.iter().map(|m| view! {
+                            <li><a href=format!("/assemblies/{}", m.assembly_id)>{m.assembly_name.clone()}</a>" : "{role_name(locale, m.role)}</li>
+                        }).collect_view()}
+                    </ul>
+                    <p class="muted">{t!(i18n, profile.login_is, login = { let l = user.login.clone(); move || l.clone() })}</p>
+                </section>
+                <section class="panel" aria-labelledby="profile-heading">
+                    <h2 id="profile-heading">{t!(i18n, profile.edit)}</h2>
+                    <ActionForm action=profile attr:novalidate=true>
+                        <FormError feedback=profile_feedback />
+                        <Notice show=profile_done>{t!(i18n, profile.saved)}</Notice>
+                        <Field name="display_name" feedback=profile_feedback value=user.display_name.clone() maxlength=80
+                            label=label(move || t!(i18n, account.display_name).into_any()) />
+                        <Field name="email" kind="email" required=false feedback=profile_feedback value=user.email.clone().unwrap_or_default()
+                            label=label(move || t!(i18n, account.email).into_any()) />
+                        <button type="submit" class="button">{t!(i18n, profile.save)}</button>
+                    </ActionForm>
+                </section>
+                <section class="panel" aria-labelledby="password-heading">
+                    <h2 id="password-heading">{t!(i18n, profile.password)}</h2>
+                    <ActionForm action=password attr:novalidate=true>
+                        <FormError feedback=password_feedback />
+                        <Notice show=password_done>{t!(i18n, profile.password_changed)}</Notice>
+                        <Field name="current_password" kind="password" feedback=password_feedback autocomplete="current-password"
+                            label=label(move || t!(i18n, profile.current_password).into_any()) />
+                        <Field name="password" kind="password" feedback=password_feedback autocomplete="new-password"
+                            label=label(move || t!(i18n, account.password).into_any())
+                            hint=label(move || t!(i18n, account.password_hint).into_any()) />
+                        <Field name="password_confirm" kind="password" feedback=password_feedback autocomplete="new-password"
+                            label=label(move || t!(i18n, account.password_confirm).into_any()) />
+                        <button type="submit" class="button">{t!(i18n, profile.change_password)}</button>
+                    </ActionForm>
+                </section>
+            }
+        },
+    )
 }
 
 #[component]
 pub fn AdminAccountsPage() -> impl IntoView {
     let i18n = use_i18n();
-    guarded(|u| u.is_admin, move |me: SessionUser| {
-        let set_role = ServerAction::<SetRole>::new();
-        let set_disabled = ServerAction::<SetDisabled>::new();
-        let accounts = Resource::new(move || (set_role.version().get(), set_disabled.version().get()), |_| list_accounts());
-        let assemblies = Resource::new(|| (), |_| list_assemblies());
-        let role_feedback = use_feedback(set_role);
-        let disabled_feedback = use_feedback(set_disabled);
-        let locale = i18n.get_locale_untracked();
-        view! {
-            <Title text=move || t_string!(i18n, admin.accounts).to_string() />
-            <h1>{t!(i18n, admin.accounts)}</h1>
-            <FormError feedback=role_feedback />
-            <FormError feedback=disabled_feedback />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let (accounts, assemblies) = (accounts.await, assemblies.await);
-                    let (accounts, assemblies) = match (accounts, assemblies) {
-                        (Ok(a), Ok(b)) => (a, b),
-                        (Err(e), _) | (_, Err(e)) => return view! { <ErrorPage error=e /> }.into_any(),
-                    };
-                    view! {
-                        <ul class="account-list">
-                            {accounts.into_iter().map(|a| {
-                                let id = a.id.0;
-                                let is_me = a.id == me.id;
-                                let options = assemblies.clone();
-                                view! {
-                                    <li class="card" class:disabled=a.disabled>
-                                        <h2 class="card-title">{a.display_name.clone()}
-                                            {a.disabled.then(|| view! { <span class="badge">{t!(i18n, accounts.disabled)}</span> })}
-                                        </h2>
-                                        <p class="muted">{a.login.clone()}</p>
-                                        <ul class="role-list">
-                                            {a.is_admin.then(|| view! {
-                                                <li>
-                                                    {role_name(locale, Role::Admin)}
-                                                    {(!is_me).then(|| view! { <RoleToggle action=set_role user=id assembly=None role=Role::Admin grant=false /> })}
-                                                </li>
-                                            })}
-                                            {a.memberships.iter().map(|m| view! {
-                                                <li>
-                                                    {m.assembly_name.clone()}" : "{role_name(locale, m.role)}
-                                                    <RoleToggle action=set_role user=id assembly=Some(m.assembly_id.0) role=m.role grant=false />
-                                                </li>
-                                            }).collect_view()}
-                                        </ul>
-                                        <ActionForm action=set_role attr:class="inline-fields">
-                                            <input type="hidden" name="user_id" value=id />
-                                            <input type="hidden" name="grant" value="true" />
-                                            <label for=format!("assembly-{id}")>{t!(i18n, accounts.assembly)}</label>
-                                            <select id=format!("assembly-{id}") name="assembly_id">
-                                                {options.into_iter().map(|s| view! { <option value=s.id.0>{s.name}</option> }).collect_view()}
-                                            </select>
-                                            <label for=format!("role-{id}")>{t!(i18n, accounts.role)}</label>
-                                            <select id=format!("role-{id}") name="role">
-                                                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> }).collect_view()}
-                                            </select>
-                                            <button type="submit" class="button small">{t!(i18n, accounts.grant)}</button>
-                                        </ActionForm>
-                                        {(!is_me).then(|| view! {
-                                            <ActionForm action=set_disabled attr:class="inline-form">
+    guarded(
+        |u| u.is_admin,
+        move |me: SessionUser| {
+            let set_role = ServerAction::<SetRole>::new();
+            let set_disabled = ServerAction::<SetDisabled>::new();
+            let accounts =
+                Resource::new(move || (set_role.version().get(), set_disabled.version().get()), |_| list_accounts());
+            let assemblies = Resource::new(|| (), |_| list_assemblies());
+            let role_feedback = use_feedback(set_role);
+            let disabled_feedback = use_feedback(set_disabled);
+            let locale = i18n.get_locale_untracked();
+            view! {
+                <Title text=move || t_string!(i18n, admin.accounts).to_string() />
+                <h1>{t!(i18n, admin.accounts)}</h1>
+                <FormError feedback=role_feedback />
+                <FormError feedback=disabled_feedback />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let (accounts, assemblies) = (accounts.await, assemblies.await);
+                        let (accounts, assemblies) = match (accounts, assemblies) {
+                            (Ok(a), Ok(b)) => (a, b),
+                            (Err(e), _) | (_, Err(e)) => return view! { <ErrorPage error=e /> }.into_any(),
+                        };
+                        view! {
+                            <ul class="account-list">
+                                {accounts.into_iter().map(|a| {
+                                    let id = a.id.0;
+                                    let is_me = a.id == me.id;
+                                    let options = assemblies.clone();
+                                    view! {
+                                        <li class="card" class:disabled=a.disabled>
+                                            <h2 class="card-title">{a.display_name.clone()}
+                                                {a.disabled.then(|| view! { <span class="badge">{t!(i18n, accounts.disabled)}</span> })}
+                                            </h2>
+                                            <p class="muted">{a.login.clone()}</p>
+                                            <ul class="role-list">
+                                                {a.is_admin.then(|| view! {
+                                                    <li>
+                                                        {role_name(locale, Role::Admin)}
+                                                        {(!is_me).then(|| view! { <RoleToggle action=set_role user=id assembly=None role=Role::Admin grant=false /> })}
+                                                    </li>
+                                                })}
+                                                {a.memberships.iter().map(|m| view! {
+                                                    <li>
+                                                        {m.assembly_name.clone()}" : "{role_name(locale, m.role)}
+                                                        <RoleToggle action=set_role user=id assembly=Some(m.assembly_id.0) role=m.role grant=false />
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                            <ActionForm action=set_role attr:class="inline-fields">
                                                 <input type="hidden" name="user_id" value=id />
-                                                <input type="hidden" name="disabled" value=(!a.disabled).to_string() />
-                                                <button type="submit" class="button small secondary">
-                                                    {if a.disabled { t!(i18n, accounts.enable).into_any() } else { t!(i18n, accounts.disable).into_any() }}
-                                                    <span class="visually-hidden">" "{a.display_name.clone()}</span>
-                                                </button>
+                                                <input type="hidden" name="grant" value="true" />
+                                                <label for=format!("assembly-{id}")>{t!(i18n, accounts.assembly)}</label>
+                                                <select id=format!("assembly-{id}") name="assembly_id">
+                                                    {options.into_iter().map(|s| view! { <option value=s.id.0>{s.name}</option> }).collect_view()}
+                                                </select>
+                                                <label for=format!("role-{id}")>{t!(i18n, accounts.role)}</label>
+                                                <select id=format!("role-{id}") name="role">
+                                                    {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="button small">{t!(i18n, accounts.grant)}</button>
                                             </ActionForm>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })}
-            </Suspense>
-        }
-    })
+                                            {(!is_me).then(|| view! {
+                                                <ActionForm action=set_disabled attr:class="inline-form">
+                                                    <input type="hidden" name="user_id" value=id />
+                                                    <input type="hidden" name="disabled" value=(!a.disabled).to_string() />
+                                                    <button type="submit" class="button small secondary">
+                                                        {if a.disabled { t!(i18n, accounts.enable).into_any() } else { t!(i18n, accounts.disable).into_any() }}
+                                                        <span class="visually-hidden">" "{a.display_name.clone()}</span>
+                                                    </button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
+                </Suspense>
+            }
+        },
+    )
 }
 
 /// A one-button form that removes (or grants) one role.
 #[component]
-fn RoleToggle(action: ServerAction<SetRole>, user: i64, assembly: Option<i64>, role: Role, grant: bool) -> impl IntoView {
+fn RoleToggle(
+    action: ServerAction<SetRole>,
+    user: i64,
+    assembly: Option<i64>,
+    role: Role,
+    grant: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ActionForm action=action attr:class="inline-form">

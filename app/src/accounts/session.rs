@@ -149,13 +149,15 @@ pub async fn start_session(
 ) -> Result<(), AppError> {
     let token = new_token();
     let now = now();
-    sqlx::query("insert into sessions (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)")
-        .bind(hash_token(&token))
-        .bind(user.0)
-        .bind(now)
-        .bind(now + ABSOLUTE_TIMEOUT)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "insert into sessions (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(user.0)
+    .bind(now)
+    .bind(now + ABSOLUTE_TIMEOUT)
+    .execute(&mut **tx)
+    .await?;
     set_cookie(session_cookie(token, secure, ABSOLUTE_TIMEOUT));
     Ok(())
 }
@@ -206,7 +208,10 @@ mod tests {
         for weak in ["motdepasse123", "azertyuiop123", "password1234", "aaaaaaaaaaaa", "123456789012"] {
             assert_eq!(reject_weak_password(weak, &[]), Err(ErrorCode::PasswordTooCommon), "{weak}");
         }
-        assert_eq!(reject_weak_password("MarieDupont2024", &["Marie Dupont", "marie.dupont"]), Err(ErrorCode::PasswordTooCommon));
+        assert_eq!(
+            reject_weak_password("MarieDupont2024", &["Marie Dupont", "marie.dupont"]),
+            Err(ErrorCode::PasswordTooCommon)
+        );
         assert_eq!(reject_weak_password("la mairie ouvre le samedi matin", &[]), Ok(()));
     }
 

@@ -1,8 +1,8 @@
 //! Assembly and invitation server functions. Reading is public; changing is for admins.
 use super::{Assembly, CreatedInvitation, Invitation};
-use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::ssr::finish;
+use crate::error::AppError;
 use crate::ids::AssemblyId;
 #[cfg(feature = "ssr")]
 use crate::ids::InvitationId;
@@ -15,7 +15,9 @@ pub async fn list_assemblies() -> Result<Vec<Assembly>, AppError> {
 
 #[server(prefix = "/api", endpoint = "get_assembly")]
 pub async fn get_assembly(id: i64) -> Result<Assembly, AppError> {
-    let result = ssr::list(Some(AssemblyId(id))).await.and_then(|mut v| v.pop().ok_or(AppError::User(crate::error::ErrorCode::NotFound)));
+    let result = ssr::list(Some(AssemblyId(id)))
+        .await
+        .and_then(|mut v| v.pop().ok_or(AppError::User(crate::error::ErrorCode::NotFound)));
     finish(result, &[])
 }
 
@@ -71,7 +73,13 @@ pub(crate) mod ssr {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, town, description, member_count)| Assembly { id: AssemblyId(id), name, town, description, member_count })
+            .map(|(id, name, town, description, member_count)| Assembly {
+                id: AssemblyId(id),
+                name,
+                town,
+                description,
+                member_count,
+            })
             .collect())
     }
 
@@ -83,7 +91,9 @@ pub(crate) mod ssr {
         let town = v.check("town", parse_town(town));
         let description = v.check("description", parse_description(description));
         v.finish()?;
-        let (Some(name), Some(town), Some(description)) = (name, town, description) else { return Err(AppError::Internal) };
+        let (Some(name), Some(town), Some(description)) = (name, town, description) else {
+            return Err(AppError::Internal);
+        };
         let mut tx = state.db.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "insert into assemblies (name, town, description, created_by, created_at) values ($1, $2, $3, $4, $5) returning id",
@@ -95,14 +105,26 @@ pub(crate) mod ssr {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        record(&mut tx, Event { actor: Some(admin.id), assembly: Some(AssemblyId(id)), action: "assembly.create", target_type: "assembly", target_id: Some(id), details: json!({ "name": name, "town": town }) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(admin.id),
+                assembly: Some(AssemblyId(id)),
+                action: "assembly.create",
+                target_type: "assembly",
+                target_id: Some(id),
+                details: json!({ "name": name, "town": town }),
+            },
+        )
+        .await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/admin/assemblies/{id}"));
         Ok(AssemblyId(id))
     }
 
     pub async fn require_assembly(db: &crate::db::Db, id: AssemblyId) -> Result<(), AppError> {
-        let found: Option<(i64,)> = sqlx::query_as("select id from assemblies where id = $1").bind(id.0).fetch_optional(&db.pool).await?;
+        let found: Option<(i64,)> =
+            sqlx::query_as("select id from assemblies where id = $1").bind(id.0).fetch_optional(&db.pool).await?;
         found.map(|_| ()).ok_or(AppError::User(ErrorCode::NotFound))
     }
 
@@ -134,7 +156,12 @@ pub(crate) mod ssr {
         Ok((InvitationId(id), format!("{public_url}/invitation/{token}")))
     }
 
-    pub async fn create_invitation(assembly: AssemblyId, role: &str, invitee_name: &str, valid_days: &str) -> Result<CreatedInvitation, AppError> {
+    pub async fn create_invitation(
+        assembly: AssemblyId,
+        role: &str,
+        invitee_name: &str,
+        valid_days: &str,
+    ) -> Result<CreatedInvitation, AppError> {
         let state = app_state()?;
         let admin = permissions::require_admin(current_user(&state.db).await?)?;
         require_assembly(&state.db, assembly).await?;
@@ -150,8 +177,28 @@ pub(crate) mod ssr {
         let (Some(role), Some(invitee), Some(days)) = (role, invitee, days) else { return Err(AppError::Internal) };
         let expires_at = now() + days * 24 * 3600;
         let mut tx = state.db.pool.begin().await?;
-        let (id, link) = insert_invitation(&mut tx, &state.config.public_url, assembly, role, (invitee.as_deref(), None), admin.id, expires_at).await?;
-        record(&mut tx, Event { actor: Some(admin.id), assembly: Some(assembly), action: "invitation.create", target_type: "invitation", target_id: Some(id.0), details: json!({ "role": role.as_str(), "days": days }) }).await?;
+        let (id, link) = insert_invitation(
+            &mut tx,
+            &state.config.public_url,
+            assembly,
+            role,
+            (invitee.as_deref(), None),
+            admin.id,
+            expires_at,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(admin.id),
+                assembly: Some(assembly),
+                action: "invitation.create",
+                target_type: "invitation",
+                target_id: Some(id.0),
+                details: json!({ "role": role.as_str(), "days": days }),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(CreatedInvitation { link, role, invitee_name: invitee, expires_at })
     }
@@ -195,7 +242,18 @@ pub(crate) mod ssr {
         .fetch_optional(&mut *tx)
         .await?;
         let (assembly,) = row.ok_or(AppError::User(ErrorCode::NotFound))?;
-        record(&mut tx, Event { actor: Some(admin.id), assembly: Some(AssemblyId(assembly)), action: "invitation.revoke", target_type: "invitation", target_id: Some(id.0), details: json!({}) }).await?;
+        record(
+            &mut tx,
+            Event {
+                actor: Some(admin.id),
+                assembly: Some(AssemblyId(assembly)),
+                action: "invitation.revoke",
+                target_type: "invitation",
+                target_id: Some(id.0),
+                details: json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

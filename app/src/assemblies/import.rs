@@ -112,12 +112,20 @@ pub async fn import_members(
     }
 }
 
-async fn import(state: &AppState, assembly: AssemblyId, headers: &HeaderMap, mut multipart: Multipart, locale: Locale) -> Result<String, AppError> {
+async fn import(
+    state: &AppState,
+    assembly: AssemblyId,
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+    locale: Locale,
+) -> Result<String, AppError> {
     let token = session::token_from_headers(headers).ok_or(AppError::User(ErrorCode::Unauthenticated))?;
     let admin = crate::accounts::permissions::require_admin(session::user_for_token(&state.db, &token).await?)?;
     crate::assemblies::api::ssr::require_assembly(&state.db, assembly).await?;
     let (mut data, mut role, mut days) = (None, Role::Member, INVITATION_DEFAULT_DAYS);
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("file", ErrorCode::InvalidFormat))? {
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::field("file", ErrorCode::InvalidFormat))?
+    {
         match field.name() {
             Some("file") => {
                 let bytes = field.bytes().await.map_err(|_| AppError::field("file", ErrorCode::TooLong))?;
@@ -160,19 +168,58 @@ async fn import(state: &AppState, assembly: AssemblyId, headers: &HeaderMap, mut
         let line = row.line.to_string();
         match &row.verdict {
             Ok((name, email)) => {
-                let (_, link) =
-                    insert_invitation(&mut tx, &state.config.public_url, assembly, role, (Some(name), email.as_deref()), admin.id, expires_at).await?;
+                let (_, link) = insert_invitation(
+                    &mut tx,
+                    &state.config.public_url,
+                    assembly,
+                    role,
+                    (Some(name), email.as_deref()),
+                    admin.id,
+                    expires_at,
+                )
+                .await?;
                 accepted += 1;
-                out.write_record([line.as_str(), name, email.as_deref().unwrap_or(""), td_string!(locale, import.accepted), &link, ""]).map_err(write_err)?;
+                out.write_record([
+                    line.as_str(),
+                    name,
+                    email.as_deref().unwrap_or(""),
+                    td_string!(locale, import.accepted),
+                    &link,
+                    "",
+                ])
+                .map_err(write_err)?;
             }
             Err(code) => {
                 rejected += 1;
-                let reason = if *code == ErrorCode::LoginTaken { td_string!(locale, import.duplicate_email) } else { error_text(locale, *code) };
-                out.write_record([line.as_str(), &row.name, &row.email, td_string!(locale, import.rejected), "", reason]).map_err(write_err)?;
+                let reason = if *code == ErrorCode::LoginTaken {
+                    td_string!(locale, import.duplicate_email)
+                } else {
+                    error_text(locale, *code)
+                };
+                out.write_record([
+                    line.as_str(),
+                    &row.name,
+                    &row.email,
+                    td_string!(locale, import.rejected),
+                    "",
+                    reason,
+                ])
+                .map_err(write_err)?;
             }
         }
     }
-    record(&mut tx, Event { actor: Some(admin.id), assembly: Some(assembly), action: "invitation.import", target_type: "assembly", target_id: Some(assembly.0), details: json!({ "role": role.as_str(), "accepted": accepted, "rejected": rejected }) }).await?;
+    record(
+        &mut tx,
+        Event {
+            actor: Some(admin.id),
+            assembly: Some(assembly),
+            action: "invitation.import",
+            target_type: "assembly",
+            target_id: Some(assembly.0),
+            details: json!({ "role": role.as_str(), "accepted": accepted, "rejected": rejected }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     String::from_utf8(out.into_inner().map_err(|_| AppError::Internal)?).map_err(|_| AppError::Internal)
 }

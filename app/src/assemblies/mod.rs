@@ -1,9 +1,9 @@
 //! Assemblies and the invitations that bring people into them. Members are drawn by lot and
 //! invited by the town hall: an invitation is a single-use, expiring link for one role.
 pub mod api;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod import;
+pub mod pages;
 
 use crate::accounts::Role;
 use crate::error::ErrorCode;

@@ -89,135 +89,25 @@ pub fn AssemblyPage() -> impl IntoView {
 #[component]
 pub fn AdminAssembliesPage() -> impl IntoView {
     let i18n = use_i18n();
-    guarded(|u| u.is_admin, move |_| {
-        let create = ServerAction::<CreateAssembly>::new();
-        let feedback = use_feedback(create);
-        let assemblies = Resource::new(move || create.version().get(), |_| list_assemblies());
-        view! {
-            <Title text=move || t_string!(i18n, admin.assemblies).to_string() />
-            <h1>{t!(i18n, admin.assemblies)}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match assemblies.await {
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="card-list">
-                                {list.into_iter().map(|a| view! {
-                                    <li class="card">
-                                        <h2 class="card-title"><A href=format!("/admin/assemblies/{}", a.id)>{a.name.clone()}</A></h2>
-                                        <p class="muted">{a.town.clone()}" · "{t!(i18n, home.members, count = { let c = a.member_count; move || c })}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <section class="panel" aria-labelledby="new-assembly">
-                <h2 id="new-assembly">{t!(i18n, assemblies.create)}</h2>
-                <ActionForm action=create attr:novalidate=true>
-                    <FormError feedback />
-                    <Field name="name" feedback maxlength=120 label=label(move || t!(i18n, assemblies.name).into_any()) />
-                    <Field name="town" feedback maxlength=120 label=label(move || t!(i18n, assemblies.town).into_any()) />
-                    <Field name="description" feedback multiline=true required=false maxlength=super::DESCRIPTION_MAX
-                        label=label(move || t!(i18n, assemblies.description).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, assemblies.create)}</button>
-                </ActionForm>
-            </section>
-        }
-    })
-}
-
-#[component]
-pub fn AdminAssemblyPage() -> impl IntoView {
-    let i18n = use_i18n();
-    guarded(|u| u.is_admin, move |_| {
-        let id = id_param();
-        let invite = ServerAction::<CreateInvitation>::new();
-        let revoke = ServerAction::<RevokeInvitation>::new();
-        let feedback = use_feedback(invite);
-        let assembly = Resource::new(move || id.get(), get_assembly);
-        let invitations = Resource::new(move || (id.get(), invite.version().get(), revoke.version().get()), |(id, _, _)| list_invitations(id));
-        let locale = i18n.get_locale_untracked();
-        let role_options = move || Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> }).collect_view();
-        view! {
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match assembly.await {
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(a) => view! {
-                            <Title text=a.name.clone() />
-                            <h1>{a.name.clone()}</h1>
-                            <p class="muted">{a.town.clone()}" · "<A href=format!("/assemblies/{}", a.id)>{t!(i18n, assemblies.public_page)}</A></p>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <section class="panel" aria-labelledby="invite-heading">
-                <h2 id="invite-heading">{t!(i18n, invitations.create)}</h2>
-                <p>{t!(i18n, invitations.create_hint)}</p>
-                <ActionForm action=invite attr:novalidate=true>
-                    <FormError feedback />
-                    <input type="hidden" name="assembly_id" value=move || id.get() />
-                    <div class="field">
-                        <label for="invite-role">{t!(i18n, accounts.role)}</label>
-                        <select id="invite-role" name="role">{role_options}</select>
-                    </div>
-                    <Field name="invitee_name" feedback required=false maxlength=80 label=label(move || t!(i18n, invitations.invitee_name).into_any()) />
-                    <Field name="valid_days" kind="number" feedback required=false value=INVITATION_DEFAULT_DAYS.to_string()
-                        label=label(move || t!(i18n, invitations.valid_days, max = move || INVITATION_MAX_DAYS).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, invitations.create)}</button>
-                </ActionForm>
-                {move || invite.value().get().and_then(Result::ok).map(|created| view! {
-                    <div class="notice" role="status">
-                        <p>{t!(i18n, invitations.created, role = { let r = role_name(locale, created.role); move || r })}</p>
-                        <label for="invitation-link">{t!(i18n, invitations.link)}</label>
-                        <input id="invitation-link" class="copy-field" readonly value=created.link.clone() />
-                        <p class="muted">{t!(i18n, invitations.link_once)}</p>
-                    </div>
-                })}
-            </section>
-            <section class="panel" aria-labelledby="import-heading">
-                <h2 id="import-heading">{t!(i18n, import.title)}</h2>
-                <p>{t!(i18n, import.hint)}</p>
-                <form method="post" enctype="multipart/form-data" action=move || format!("/admin/assemblies/{}/import", id.get())>
-                    <div class="field">
-                        <label for="import-file">{t!(i18n, import.file)}</label>
-                        <input id="import-file" type="file" name="file" accept=".csv,text/csv" required />
-                    </div>
-                    <div class="field">
-                        <label for="import-role">{t!(i18n, accounts.role)}</label>
-                        <select id="import-role" name="role">{role_options}</select>
-                    </div>
-                    <div class="field">
-                        <label for="import-days">{t!(i18n, invitations.valid_days, max = move || INVITATION_MAX_DAYS)}</label>
-                        <input id="import-days" type="number" name="valid_days" min="1" max=INVITATION_MAX_DAYS value=INVITATION_DEFAULT_DAYS />
-                    </div>
-                    <button type="submit" class="button">{t!(i18n, import.submit)}</button>
-                </form>
-            </section>
-            <section class="panel" aria-labelledby="invitations-heading">
-                <h2 id="invitations-heading">{t!(i18n, invitations.list)}</h2>
+    guarded(
+        |u| u.is_admin,
+        move |_| {
+            let create = ServerAction::<CreateAssembly>::new();
+            let feedback = use_feedback(create);
+            let assemblies = Resource::new(move || create.version().get(), |_| list_assemblies());
+            view! {
+                <Title text=move || t_string!(i18n, admin.assemblies).to_string() />
+                <h1>{t!(i18n, admin.assemblies)}</h1>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        match invitations.await {
+                        match assemblies.await {
                             Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <p>{t!(i18n, invitations.none)}</p> }.into_any(),
                             Ok(list) => view! {
-                                <ul class="invitation-list">
-                                    {list.into_iter().map(|inv| view! {
-                                        <li>
-                                            <span>{inv.invitee_name.clone().unwrap_or_else(|| "—".into())}</span>
-                                            " · "{role_name(locale, inv.role)}
-                                            " · "<span class=format!("status status-{:?}", inv.status).to_lowercase()>{invitation_status_name(locale, inv.status)}</span>
-                                            {inv.used_by.clone().map(|n| view! { " · "{n} })}
-                                            " · "{t!(i18n, invitations.expires, date = { let d = format_date(inv.expires_at); move || d.clone() })}
-                                            {(inv.status == InvitationStatus::Pending).then(|| view! {
-                                                <ActionForm action=revoke attr:class="inline-form">
-                                                    <input type="hidden" name="invitation_id" value=inv.id.0 />
-                                                    <button type="submit" class="link-button">{t!(i18n, invitations.revoke)}</button>
-                                                </ActionForm>
-                                            })}
+                                <ul class="card-list">
+                                    {list.into_iter().map(|a| view! {
+                                        <li class="card">
+                                            <h2 class="card-title"><A href=format!("/admin/assemblies/{}", a.id)>{a.name.clone()}</A></h2>
+                                            <p class="muted">{a.town.clone()}" · "{t!(i18n, home.members, count = { let c = a.member_count; move || c })}</p>
                                         </li>
                                     }).collect_view()}
                                 </ul>
@@ -225,7 +115,131 @@ pub fn AdminAssemblyPage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
-            </section>
-        }
-    })
+                <section class="panel" aria-labelledby="new-assembly">
+                    <h2 id="new-assembly">{t!(i18n, assemblies.create)}</h2>
+                    <ActionForm action=create attr:novalidate=true>
+                        <FormError feedback />
+                        <Field name="name" feedback maxlength=120 label=label(move || t!(i18n, assemblies.name).into_any()) />
+                        <Field name="town" feedback maxlength=120 label=label(move || t!(i18n, assemblies.town).into_any()) />
+                        <Field name="description" feedback multiline=true required=false maxlength=super::DESCRIPTION_MAX
+                            label=label(move || t!(i18n, assemblies.description).into_any()) />
+                        <button type="submit" class="button">{t!(i18n, assemblies.create)}</button>
+                    </ActionForm>
+                </section>
+            }
+        },
+    )
+}
+
+#[component]
+pub fn AdminAssemblyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    guarded(
+        |u| u.is_admin,
+        move |_| {
+            let id = id_param();
+            let invite = ServerAction::<CreateInvitation>::new();
+            let revoke = ServerAction::<RevokeInvitation>::new();
+            let feedback = use_feedback(invite);
+            let assembly = Resource::new(move || id.get(), get_assembly);
+            let invitations = Resource::new(
+                move || (id.get(), invite.version().get(), revoke.version().get()),
+                |(id, _, _)| list_invitations(id),
+            );
+            let locale = i18n.get_locale_untracked();
+            let role_options = move || {
+                Role::ALL
+                    .into_iter()
+                    .map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> })
+                    .collect_view()
+            };
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match assembly.await {
+                            Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                            Ok(a) => view! {
+                                <Title text=a.name.clone() />
+                                <h1>{a.name.clone()}</h1>
+                                <p class="muted">{a.town.clone()}" · "<A href=format!("/assemblies/{}", a.id)>{t!(i18n, assemblies.public_page)}</A></p>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <section class="panel" aria-labelledby="invite-heading">
+                    <h2 id="invite-heading">{t!(i18n, invitations.create)}</h2>
+                    <p>{t!(i18n, invitations.create_hint)}</p>
+                    <ActionForm action=invite attr:novalidate=true>
+                        <FormError feedback />
+                        <input type="hidden" name="assembly_id" value=move || id.get() />
+                        <div class="field">
+                            <label for="invite-role">{t!(i18n, accounts.role)}</label>
+                            <select id="invite-role" name="role">{role_options}</select>
+                        </div>
+                        <Field name="invitee_name" feedback required=false maxlength=80 label=label(move || t!(i18n, invitations.invitee_name).into_any()) />
+                        <Field name="valid_days" kind="number" feedback required=false value=INVITATION_DEFAULT_DAYS.to_string()
+                            label=label(move || t!(i18n, invitations.valid_days, max = move || INVITATION_MAX_DAYS).into_any()) />
+                        <button type="submit" class="button">{t!(i18n, invitations.create)}</button>
+                    </ActionForm>
+                    {move || invite.value().get().and_then(Result::ok).map(|created| view! {
+                        <div class="notice" role="status">
+                            <p>{t!(i18n, invitations.created, role = { let r = role_name(locale, created.role); move || r })}</p>
+                            <label for="invitation-link">{t!(i18n, invitations.link)}</label>
+                            <input id="invitation-link" class="copy-field" readonly value=created.link.clone() />
+                            <p class="muted">{t!(i18n, invitations.link_once)}</p>
+                        </div>
+                    })}
+                </section>
+                <section class="panel" aria-labelledby="import-heading">
+                    <h2 id="import-heading">{t!(i18n, import.title)}</h2>
+                    <p>{t!(i18n, import.hint)}</p>
+                    <form method="post" enctype="multipart/form-data" action=move || format!("/admin/assemblies/{}/import", id.get())>
+                        <div class="field">
+                            <label for="import-file">{t!(i18n, import.file)}</label>
+                            <input id="import-file" type="file" name="file" accept=".csv,text/csv" required />
+                        </div>
+                        <div class="field">
+                            <label for="import-role">{t!(i18n, accounts.role)}</label>
+                            <select id="import-role" name="role">{role_options}</select>
+                        </div>
+                        <div class="field">
+                            <label for="import-days">{t!(i18n, invitations.valid_days, max = move || INVITATION_MAX_DAYS)}</label>
+                            <input id="import-days" type="number" name="valid_days" min="1" max=INVITATION_MAX_DAYS value=INVITATION_DEFAULT_DAYS />
+                        </div>
+                        <button type="submit" class="button">{t!(i18n, import.submit)}</button>
+                    </form>
+                </section>
+                <section class="panel" aria-labelledby="invitations-heading">
+                    <h2 id="invitations-heading">{t!(i18n, invitations.list)}</h2>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match invitations.await {
+                                Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                                Ok(list) if list.is_empty() => view! { <p>{t!(i18n, invitations.none)}</p> }.into_any(),
+                                Ok(list) => view! {
+                                    <ul class="invitation-list">
+                                        {list.into_iter().map(|inv| view! {
+                                            <li>
+                                                <span>{inv.invitee_name.clone().unwrap_or_else(|| "—".into())}</span>
+                                                " · "{role_name(locale, inv.role)}
+                                                " · "<span class=format!("status status-{:?}", inv.status).to_lowercase()>{invitation_status_name(locale, inv.status)}</span>
+                                                {inv.used_by.clone().map(|n| view! { " · "{n} })}
+                                                " · "{t!(i18n, invitations.expires, date = { let d = format_date(inv.expires_at); move || d.clone() })}
+                                                {(inv.status == InvitationStatus::Pending).then(|| view! {
+                                                    <ActionForm action=revoke attr:class="inline-form">
+                                                        <input type="hidden" name="invitation_id" value=inv.id.0 />
+                                                        <button type="submit" class="link-button">{t!(i18n, invitations.revoke)}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </section>
+            }
+        },
+    )
 }

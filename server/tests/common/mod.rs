@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use app::state::AppState;
-use reqwest::{header, Client, StatusCode};
 use concerto::config::Settings;
+use reqwest::{header, Client, StatusCode};
 use std::net::SocketAddr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,9 +63,14 @@ impl TestApp {
                 (url, None, Some(dir))
             }
             Backend::Postgres => {
-                let name = format!("concerto_test_{}", app::accounts::session::new_token().to_lowercase().replace(['-', '_'], ""));
+                let name = format!(
+                    "concerto_test_{}",
+                    app::accounts::session::new_token().to_lowercase().replace(['-', '_'], "")
+                );
                 let name = name[..40.min(name.len())].to_owned();
-                let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.expect("PostgreSQL reachable at CONCERTO_TEST_PG_URL");
+                let mut conn = sqlx::PgConnection::connect(&pg_admin_url())
+                    .await
+                    .expect("PostgreSQL reachable at CONCERTO_TEST_PG_URL");
                 sqlx::query(&format!("create database {name}")).execute(&mut conn).await.expect("create test database");
                 (with_database(&pg_admin_url(), &name), Some(name), None)
             }
@@ -88,7 +93,11 @@ impl TestApp {
     /// A browser: its own cookie jar, no automatic redirects (tests look at them).
     pub fn browser(&self) -> Browser {
         Browser {
-            client: Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
             base: self.base.clone(),
         }
     }
@@ -99,7 +108,17 @@ impl TestApp {
         let token = link.rsplit('/').next().expect("token").to_owned();
         let b = self.browser();
         let r = b
-            .call("create_first_admin", &[("token", &token), ("display_name", "Hélène Marchand"), ("login", "admin"), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)])
+            .call(
+                "create_first_admin",
+                &[
+                    ("token", &token),
+                    ("display_name", "Hélène Marchand"),
+                    ("login", "admin"),
+                    ("email", ""),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
             .await;
         assert!(r.ok(), "first admin: {r:?}");
         b
@@ -107,14 +126,28 @@ impl TestApp {
 
     /// Creates an assembly (as `admin`) and returns its id.
     pub async fn assembly(&self, admin: &Browser) -> i64 {
-        let r = admin.call("create_assembly", &[("name", "Assemblée citoyenne de Val-de-Brise"), ("town", "Val-de-Brise"), ("description", "Accueil du public")]).await;
+        let r = admin
+            .call(
+                "create_assembly",
+                &[
+                    ("name", "Assemblée citoyenne de Val-de-Brise"),
+                    ("town", "Val-de-Brise"),
+                    ("description", "Accueil du public"),
+                ],
+            )
+            .await;
         assert!(r.ok(), "create assembly: {r:?}");
         r.json::<i64>()
     }
 
     /// An invitation token for `role` in `assembly`.
     pub async fn invitation(&self, admin: &Browser, assembly: i64, role: &str) -> String {
-        let r = admin.call("create_invitation", &[("assembly_id", &assembly.to_string()), ("role", role), ("invitee_name", ""), ("valid_days", "")]).await;
+        let r = admin
+            .call(
+                "create_invitation",
+                &[("assembly_id", &assembly.to_string()), ("role", role), ("invitee_name", ""), ("valid_days", "")],
+            )
+            .await;
         assert!(r.ok(), "create invitation: {r:?}");
         let link = r.json::<serde_json::Value>()["link"].as_str().expect("link").to_owned();
         assert!(link.starts_with(&self.base), "{link}");
@@ -126,7 +159,17 @@ impl TestApp {
         let token = self.invitation(admin, assembly, role).await;
         let b = self.browser();
         let r = b
-            .call("accept_invitation", &[("token", &token), ("display_name", &format!("Personne {login}")), ("login", login), ("email", ""), ("password", PASSWORD), ("password_confirm", PASSWORD)])
+            .call(
+                "accept_invitation",
+                &[
+                    ("token", &token),
+                    ("display_name", &format!("Personne {login}")),
+                    ("login", login),
+                    ("email", ""),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
             .await;
         assert!(r.ok(), "accept invitation: {r:?}");
         b
@@ -149,7 +192,8 @@ impl Drop for TestApp {
                 use sqlx::Connection;
                 pool.close().await;
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-                    let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await;
+                    let _ =
+                        sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await;
                 }
             });
         })
@@ -176,9 +220,15 @@ impl Reply {
         let v: serde_json::Value = self.json();
         match &v {
             serde_json::Value::Object(m) if m.contains_key("User") => m["User"].as_str().unwrap_or_default().to_owned(),
-            serde_json::Value::Object(m) if m.contains_key("Invalid") => {
-                m["Invalid"].as_array().map(|a| a.iter().map(|f| format!("{}:{}", f["field"].as_str().unwrap_or(""), f["code"].as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default()
-            }
+            serde_json::Value::Object(m) if m.contains_key("Invalid") => m["Invalid"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|f| format!("{}:{}", f["field"].as_str().unwrap_or(""), f["code"].as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default(),
             other => other.to_string(),
         }
     }
@@ -224,7 +274,13 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> Reply {
-        let res = self.client.get(format!("{}{path}", self.base)).header(header::ACCEPT, "text/html").send().await.expect("request");
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("request");
         Reply::from(res).await
     }
 
