@@ -37,6 +37,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "installing cargo-nextest (test runner with timeouts and retries)"
+  cargo install cargo-nextest --locked
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
   log "installing Chromium from Debian's packages"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

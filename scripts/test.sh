@@ -22,9 +22,9 @@ step "unit tests (domain rules) and integration tests (real server on SQLite and
   export RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=concerto LEPTOS_SITE_ROOT=target/site \
     LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app \
     LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
-  cargo test -p app --features ssr --lib
-  cargo test -p concerto
+  cargo nextest run -p app --features ssr --lib
+  cargo nextest run -p concerto
 )
 
 step "browser tests (Chromium, axe-core)"
-(cd end2end && node --test --test-concurrency=1 tests/)
+(cd end2end && node --test --test-concurrency=1 --test-timeout=240000 tests/)

@@ -59,6 +59,13 @@ test('the first admin is created from the printed link and sets up an assembly',
   shared.invitation = await link.inputValue();
   assert.match(shared.invitation, /\/invitation\/[A-Za-z0-9_-]{43}$/);
   await check(page, 'assembly admin with a new invitation');
+
+  await page.goto(`${server.base}/admin/accounts`);
+  await page.getByRole('heading', { name: 'Comptes', level: 1 }).waitFor();
+  await check(page, 'accounts admin');
+  await page.goto(`${server.base}/admin/audit`);
+  await page.getByRole('cell', { name: 'invitation.create' }).waitFor();
+  await check(page, 'audit log');
   await page.context().close();
 });
 

@@ -60,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_origin))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
+        // No request may hold a connection forever: a stuck one answers 408 and is logged.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
         .with_state(state)
 }
 
