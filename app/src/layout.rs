@@ -1,7 +1,7 @@
 //! The page frame (skip link, header with a menu that follows the user's roles, language
 //! switch, footer) and the error pages, which also set the HTTP status when rendered on
 //! the server.
-use crate::accounts::api::{get_current_user, Logout};
+use crate::accounts::api::Logout;
 use crate::accounts::{Role, SessionUser};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
@@ -9,15 +9,56 @@ use crate::i18n_texts::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
+#[cfg(feature = "hydrate")]
+use crate::accounts::api::get_current_user;
 use leptos_router::hooks::use_location;
 
-/// The signed-in user for this page view, refetched on every navigation so the menu and
-/// the guards follow role changes at once.
+/// The signed-in user for this page view. The server reads it before rendering (see
+/// `SessionUserExt`) and writes it into the page, so the menu and the page guards render
+/// synchronously: no shared resource between Suspense boundaries, whose SSR wake-ups are
+/// racy in Leptos 0.8. In the browser it is refreshed after each navigation.
 #[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<SessionUser>, AppError>>);
+pub struct CurrentUser(pub RwSignal<Option<SessionUser>>);
 
-pub fn use_current_user() -> Resource<Result<Option<SessionUser>, AppError>> {
+/// Request extension set by the server's session middleware.
+#[derive(Clone, Debug)]
+pub struct SessionUserExt(pub Option<SessionUser>);
+
+pub fn use_current_user() -> RwSignal<Option<SessionUser>> {
     expect_context::<CurrentUser>().0
+}
+
+const SESSION_ELEMENT: &str = "concerto-session";
+
+#[cfg(feature = "ssr")]
+fn initial_user() -> Option<SessionUser> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<SessionUserExt>().cloned())
+        .and_then(|e| e.0)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn initial_user() -> Option<SessionUser> {
+    document()
+        .get_element_by_id(SESSION_ELEMENT)
+        .and_then(|e| e.get_attribute("data-user"))
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .flatten()
+}
+
+/// Asks the server again who is signed in (browser only; the server always knows).
+pub fn refresh_current_user() {
+    #[cfg(feature = "hydrate")]
+    {
+        let user = use_current_user();
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = get_current_user().await {
+                if user.get_untracked() != fresh {
+                    user.set(fresh);
+                }
+            }
+        });
+    }
 }
 
 /// The frame around every routed page.
@@ -30,8 +71,18 @@ pub fn Layout() -> impl IntoView {
 pub fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let user = Resource::new(move || location.pathname.get(), |_| get_current_user());
+    let initial = initial_user();
+    let bootstrap = serde_json::to_string(&initial).unwrap_or_else(|_| "null".into());
+    let user = RwSignal::new(initial);
     provide_context(CurrentUser(user));
+    // After a client-side navigation (sign-in, invitation accepted...), ask again.
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            refresh_current_user();
+        }
+        path
+    });
     // Browser tests wait for this mark before they act as a JavaScript user.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -39,6 +90,7 @@ pub fn Frame(children: Children) -> impl IntoView {
         }
     });
     view! {
+        <div id=SESSION_ELEMENT hidden data-user=bootstrap></div>
         <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
         <Header />
         <main id="main" tabindex="-1">
@@ -55,25 +107,28 @@ fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let logout = ServerAction::<Logout>::new();
-    let menu = move || {
-        Suspend::new(async move {
-            match user.await {
-                Ok(Some(u)) => {
-                    let admin = u.has_any_role(Role::Admin);
-                    view! {
-                        <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
-                        {admin.then(|| view! { <li><A href="/admin">{t!(i18n, nav.admin)}</A></li> })}
-                        <li>
-                            <ActionForm action=logout attr:class="inline-form">
-                                <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
-                            </ActionForm>
-                        </li>
-                    }
-                    .into_any()
-                }
-                _ => view! { <li><A href="/login">{t!(i18n, nav.login)}</A></li> }.into_any(),
+    Effect::new(move |previous: Option<usize>| {
+        let version = logout.version().get();
+        if previous.is_some_and(|p| p != version) {
+            refresh_current_user();
+        }
+        version
+    });
+    let menu = move || match user.get() {
+        Some(u) => {
+            let admin = u.has_any_role(Role::Admin);
+            view! {
+                <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
+                {admin.then(|| view! { <li><A href="/admin">{t!(i18n, nav.admin)}</A></li> })}
+                <li>
+                    <ActionForm action=logout attr:class="inline-form">
+                        <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+                    </ActionForm>
+                </li>
             }
-        })
+            .into_any()
+        }
+        None => view! { <li><A href="/login">{t!(i18n, nav.login)}</A></li> }.into_any(),
     };
     view! {
         <header class="site-header">
@@ -84,7 +139,7 @@ fn Header() -> impl IntoView {
             <nav aria-label=move || t_string!(i18n, nav.main_label).to_string()>
                 <ul class="menu">
                     <li><A href="/">{t!(i18n, nav.home)}</A></li>
-                    <Transition fallback=|| ()>{menu}</Transition>
+                    {menu}
                 </ul>
             </nav>
             <LangSwitch />
@@ -200,20 +255,10 @@ pub fn guarded<V: IntoView + 'static>(
     view: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
     let user = use_current_user();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let view = view.clone();
-                Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(u)) if allowed(&u) => view(u).into_any(),
-                        Ok(Some(_)) => view! { <Forbidden /> }.into_any(),
-                        Ok(None) => view! { <SignInRequired /> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    move || match user.get() {
+        Some(u) if allowed(&u) => view(u).into_any(),
+        Some(_) => view! { <Forbidden /> }.into_any(),
+        None => view! { <SignInRequired /> }.into_any(),
     }
 }
 

@@ -57,12 +57,27 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session_user))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_origin))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever: a stuck one answers 408 and is logged.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
         .with_state(state)
+}
+
+/// Looks up the signed-in user once per page request, before rendering, so the page can
+/// render its menu and guards synchronously (see `app::layout::CurrentUser`).
+async fn attach_session_user(State(state): State<AppState>, mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    if req.method() == http::Method::GET && !path.starts_with("/api/") && !path.starts_with("/pkg/") {
+        let user = match app::accounts::session::token_from_headers(req.headers()) {
+            Some(token) => app::accounts::session::user_for_token(&state.db, &token).await.unwrap_or(None),
+            None => None,
+        };
+        req.extensions_mut().insert(app::layout::SessionUserExt(user));
+    }
+    next.run(req).await
 }
 
 async fn health(State(state): State<AppState>) -> Response {

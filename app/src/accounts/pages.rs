@@ -79,7 +79,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
         <section class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (info, user) = (info.await, user.await);
+                    let (info, user) = (info.await, user.get_untracked());
                     match info {
                         Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                         Ok(info) => {
@@ -90,7 +90,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                                 <p>{t!(i18n, invitation.intro, assembly = { let a = assembly.clone(); move || a.clone() }, town = { let t = info.town.clone(); move || t.clone() }, role = move || role)}</p>
                             };
                             let form = match user {
-                                Ok(Some(u)) => view! {
+                                Some(u) => view! {
                                     <ActionForm action=join>
                                         <FormError feedback=join_feedback />
                                         <input type="hidden" name="token" value=token() />
