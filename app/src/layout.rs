@@ -1,6 +1,8 @@
 //! The page frame (skip link, header with a menu that follows the user's roles, language
 //! switch, footer) and the error pages, which also set the HTTP status when rendered on
 //! the server.
+#[cfg(feature = "hydrate")]
+use crate::accounts::api::get_current_user;
 use crate::accounts::api::Logout;
 use crate::accounts::{Role, SessionUser};
 use crate::error::{AppError, ErrorCode};
@@ -9,8 +11,6 @@ use crate::i18n_texts::error_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
-#[cfg(feature = "hydrate")]
-use crate::accounts::api::get_current_user;
 use leptos_router::hooks::use_location;
 
 /// The signed-in user for this page view. The server reads it before rendering (see
@@ -32,9 +32,7 @@ const SESSION_ELEMENT: &str = "concerto-session";
 
 #[cfg(feature = "ssr")]
 fn initial_user() -> Option<SessionUser> {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<SessionUserExt>().cloned())
-        .and_then(|e| e.0)
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<SessionUserExt>().cloned()).and_then(|e| e.0)
 }
 
 #[cfg(not(feature = "ssr"))]

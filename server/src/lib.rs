@@ -62,13 +62,20 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever: a stuck one answers 408 and is logged.
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 
 /// Looks up the signed-in user once per page request, before rendering, so the page can
 /// render its menu and guards synchronously (see `app::layout::CurrentUser`).
-async fn attach_session_user(State(state): State<AppState>, mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn attach_session_user(
+    State(state): State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let path = req.uri().path();
     if req.method() == http::Method::GET && !path.starts_with("/api/") && !path.starts_with("/pkg/") {
         let user = match app::accounts::session::token_from_headers(req.headers()) {
