@@ -21,6 +21,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         LoginTaken => td_string!(locale, error_codes.login_taken),
         InvalidCredentials => td_string!(locale, error_codes.invalid_credentials),
         TooManyAttempts => td_string!(locale, error_codes.too_many_attempts),
+        RateLimited => td_string!(locale, error_codes.rate_limited),
         AccountDisabled => td_string!(locale, error_codes.account_disabled),
         InvitationInvalid => td_string!(locale, error_codes.invitation_invalid),
         SetupLinkInvalid => td_string!(locale, error_codes.setup_link_invalid),

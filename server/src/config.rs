@@ -9,13 +9,18 @@ pub struct Settings {
     pub public_url: String,
     pub secure_cookies: Option<bool>,
     pub site_root: String,
+    /// Sign-in and account-creation requests one address may burst before waiting (0: off).
+    pub auth_burst: u32,
 }
+
+/// Enough for a family sharing one connection; a script guessing passwords waits.
+pub const DEFAULT_AUTH_BURST: u32 = 20;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/concerto.db?mode=rwc";
 
 impl Settings {
     /// `CONCERTO_ADDR` (or cargo-leptos' `LEPTOS_SITE_ADDR`), `DATABASE_URL`,
-    /// `CONCERTO_PUBLIC_URL`, `CONCERTO_SECURE_COOKIES`, `LEPTOS_SITE_ROOT`.
+    /// `CONCERTO_PUBLIC_URL`, `CONCERTO_SECURE_COOKIES`, `LEPTOS_SITE_ROOT`, `CONCERTO_AUTH_BURST`.
     pub fn from_env() -> anyhow::Result<Self> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let addr: SocketAddr = var("CONCERTO_ADDR")
@@ -34,6 +39,12 @@ impl Settings {
             public_url: var("CONCERTO_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
             secure_cookies,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            auth_burst: match var("CONCERTO_AUTH_BURST") {
+                Some(v) => {
+                    v.parse().map_err(|_| anyhow::anyhow!("CONCERTO_AUTH_BURST must be a whole number, not {v:?}"))?
+                }
+                None => DEFAULT_AUTH_BURST,
+            },
         })
     }
 

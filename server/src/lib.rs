@@ -14,7 +14,7 @@ use axum::Router;
 use config::Settings;
 use http::header;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::LeptosRoutes;
 use std::collections::HashMap;
 use tower_http::compression::CompressionLayer;
 
@@ -25,8 +25,55 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     Ok(AppState { leptos_options: settings.leptos_options(), db, config: settings.app_config() })
 }
 
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+/// Server functions that check a password or create an account. On top of the per-account
+/// lockout, each client address gets a burst of `burst` calls, then one every 3 seconds:
+/// password spraying across many accounts from one address is slowed too.
+const RATE_LIMITED_FUNCTIONS: [&str; 5] =
+    ["login", "accept_invitation", "create_first_admin", "change_password", "join_with_invitation"];
+
+fn rate_limited_routes(api_context: impl Fn() + Clone + Send + Sync + 'static, burst: u32) -> Router<AppState> {
+    use tower_governor::governor::GovernorConfigBuilder;
+    use tower_governor::GovernorLayer;
+    let mut routes = Router::new();
+    for name in RATE_LIMITED_FUNCTIONS {
+        let api_context = api_context.clone();
+        routes = routes.route(
+            &format!("/api/{name}"),
+            post(move |req| leptos_axum::handle_server_fns_with_context(api_context.clone(), req)),
+        );
+    }
+    let Some(config) =
+        (burst > 0).then(|| GovernorConfigBuilder::default().per_second(3).burst_size(burst).finish()).flatten()
+    else {
+        return routes;
+    };
+    let limiter = config.limiter().clone();
+    // The limiter keeps one entry per address; forget the idle ones now and then.
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                limiter.retain_recent();
+            }
+        });
+    }
+    routes.layer(GovernorLayer::new(config).error_handler(|_| {
+        let body =
+            serde_json::to_string(&app::error::AppError::User(app::error::ErrorCode::RateLimited)).unwrap_or_default();
+        http::Response::builder()
+            .status(http::StatusCode::TOO_MANY_REQUESTS)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::RETRY_AFTER, "60")
+            .body(axum::body::Body::from(body))
+            .unwrap_or_default()
+    }))
+}
+
+pub fn router(state: AppState, auth_burst: u32) -> Router {
+    // Leptos registers every server function at /api/<name>; the rate-limited ones are left
+    // out of that and mounted below behind the limiter.
+    let limited: Vec<String> = RATE_LIMITED_FUNCTIONS.iter().map(|f| format!("/api/{f}")).collect();
+    let routes = leptos_axum::generate_route_list_with_exclusions(App, Some(limited));
     let context = {
         let state = state.clone();
         move || {
@@ -40,14 +87,7 @@ pub fn router(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     Router::new()
-        .route(
-            "/api/{*fn_name}",
-            post({
-                let api_context = api_context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
-            })
-            .get(move |req| leptos_axum::handle_server_fns_with_context(api_context.clone(), req)),
-        )
+        .merge(rate_limited_routes(api_context.clone(), auth_burst))
         .route("/lang/{locale}", get(set_language))
         .route("/healthz", get(health))
         .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))

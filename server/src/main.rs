@@ -36,10 +36,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     println!("Concerto listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, concerto::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        concerto::router(state, settings.auth_burst).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     role_changes_and_disabling_apply_on_the_next_request,
     profile_and_password_can_be_changed,
     no_javascript_form_post_bounces_back_with_errors_and_input,
+    one_address_is_slowed_after_a_burst_of_sign_in_attempts,
 );
 
 async fn setup_link_creates_the_first_admin_once(app: TestApp) {
@@ -471,4 +472,20 @@ async fn no_javascript_form_post_bounces_back_with_errors_and_input(app: TestApp
         )
         .await;
     assert_eq!(r.location(), Some("/profile"), "{r:?}");
+}
+
+async fn one_address_is_slowed_after_a_burst_of_sign_in_attempts(app: TestApp) {
+    // Password spraying: one address, many accounts, so no account lockout applies.
+    let b = app.browser();
+    let burst = concerto::config::DEFAULT_AUTH_BURST as usize;
+    let mut codes = Vec::new();
+    for i in 0..burst + 3 {
+        codes.push(b.call("login", &[("login", &format!("inconnu{i}")), ("password", "mauvais mot de passe")]).await);
+    }
+    assert!(codes[..burst].iter().all(|r| r.error() == "invalid_credentials"), "the burst is allowed");
+    let limited = codes.last().expect("replies");
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.error(), "rate_limited", "a localisable code, not a bare text");
+    // Other functions and other pages are not limited.
+    assert!(b.call("list_assemblies", &[]).await.ok());
 }

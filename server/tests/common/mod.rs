@@ -81,9 +81,10 @@ impl TestApp {
             public_url: format!("http://{addr}"),
             secure_cookies: None,
             site_root: "target/site".into(),
+            auth_burst: concerto::config::DEFAULT_AUTH_BURST,
         };
         let state = concerto::build_state(&settings).await.expect("state");
-        let router = concerto::router(state.clone());
+        let router = concerto::router(state.clone(), settings.auth_burst);
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
