@@ -147,6 +147,7 @@ mod ssr {
     use crate::state::app_state;
     use serde_json::json;
 
+    #[tracing::instrument(skip_all)]
     pub async fn login(login: &str, password: String, next: Option<String>) -> Result<(), AppError> {
         let state = app_state()?;
         let db = &state.db;
@@ -255,6 +256,7 @@ mod ssr {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn invitation_info(token: &str) -> Result<InvitationDetails, AppError> {
         let state = app_state()?;
         let row: Option<(i64, String, String, String, Option<String>)> = sqlx::query_as(
@@ -275,6 +277,7 @@ mod ssr {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn accept_invitation(
         token: &str,
         display_name: &str,
@@ -322,6 +325,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn join_with_invitation(token: &str) -> Result<(), AppError> {
         let state = app_state()?;
         let user = permissions::require_user(current_user(&state.db).await?)?;
@@ -346,6 +350,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn setup_link_valid(token: &str) -> Result<bool, AppError> {
         let state = app_state()?;
         let (n,): (i64,) = sqlx::query_as("select count(*) from setup_tokens where token_hash = $1")
@@ -355,6 +360,7 @@ mod ssr {
         Ok(n == 1 && !accounts_db::admin_exists(&state.db).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_first_admin(
         token: &str,
         display_name: &str,
@@ -411,6 +417,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn update_profile(display_name: &str, email: &str) -> Result<(), AppError> {
         let state = app_state()?;
         let user = permissions::require_user(current_user(&state.db).await?)?;
@@ -443,6 +450,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn change_password(current: String, password: String, password_confirm: String) -> Result<(), AppError> {
         let state = app_state()?;
         let user = permissions::require_user(current_user(&state.db).await?)?;
@@ -480,6 +488,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
         let state = app_state()?;
         permissions::require_admin(current_user(&state.db).await?)?;
@@ -499,6 +508,7 @@ mod ssr {
             .collect())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_role(
         target: UserId,
         assembly: Option<AssemblyId>,
@@ -549,6 +559,7 @@ mod ssr {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn set_disabled(target: UserId, disabled: bool) -> Result<(), AppError> {
         let state = app_state()?;
         let admin = permissions::require_admin(current_user(&state.db).await?)?;

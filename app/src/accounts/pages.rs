@@ -215,9 +215,12 @@ pub fn AdminAccountsPage() -> impl IntoView {
         move |me: SessionUser| {
             let set_role = ServerAction::<SetRole>::new();
             let set_disabled = ServerAction::<SetDisabled>::new();
-            let accounts =
-                Resource::new(move || (set_role.version().get(), set_disabled.version().get()), |_| list_accounts());
-            let assemblies = Resource::new(|| (), |_| list_assemblies());
+            // One resource for both lists: Leptos 0.8's server-side Suspense can miss a wake-up
+            // when several resources resolve under one boundary.
+            let data = Resource::new(
+                move || (set_role.version().get(), set_disabled.version().get()),
+                |_| async move { Ok::<_, AppError>((list_accounts().await?, list_assemblies().await?)) },
+            );
             let role_feedback = use_feedback(set_role);
             let disabled_feedback = use_feedback(set_disabled);
             let locale = i18n.get_locale_untracked();
@@ -228,10 +231,9 @@ pub fn AdminAccountsPage() -> impl IntoView {
                 <FormError feedback=disabled_feedback />
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let (accounts, assemblies) = (accounts.await, assemblies.await);
-                        let (accounts, assemblies) = match (accounts, assemblies) {
-                            (Ok(a), Ok(b)) => (a, b),
-                            (Err(e), _) | (_, Err(e)) => return view! { <ErrorPage error=e /> }.into_any(),
+                        let (accounts, assemblies) = match data.await {
+                            Ok(both) => both,
+                            Err(e) => return view! { <ErrorPage error=e /> }.into_any(),
                         };
                         view! {
                             <ul class="account-list">

@@ -61,6 +61,7 @@ pub(crate) mod ssr {
     use crate::state::app_state;
     use serde_json::json;
 
+    #[tracing::instrument(skip_all)]
     pub async fn list(only: Option<AssemblyId>) -> Result<Vec<Assembly>, AppError> {
         let state = app_state()?;
         let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
@@ -83,6 +84,7 @@ pub(crate) mod ssr {
             .collect())
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create(name: &str, town: &str, description: &str) -> Result<AssemblyId, AppError> {
         let state = app_state()?;
         let admin = permissions::require_admin(current_user(&state.db).await?)?;
@@ -122,6 +124,7 @@ pub(crate) mod ssr {
         Ok(AssemblyId(id))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn require_assembly(db: &crate::db::Db, id: AssemblyId) -> Result<(), AppError> {
         let found: Option<(i64,)> =
             sqlx::query_as("select id from assemblies where id = $1").bind(id.0).fetch_optional(&db.pool).await?;
@@ -129,6 +132,7 @@ pub(crate) mod ssr {
     }
 
     /// Inserts one invitation and returns its link (the token is never stored in clear).
+    #[tracing::instrument(skip_all)]
     pub async fn insert_invitation(
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         public_url: &str,
@@ -156,6 +160,7 @@ pub(crate) mod ssr {
         Ok((InvitationId(id), format!("{public_url}/invitation/{token}")))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn create_invitation(
         assembly: AssemblyId,
         role: &str,
@@ -203,6 +208,7 @@ pub(crate) mod ssr {
         Ok(CreatedInvitation { link, role, invitee_name: invitee, expires_at })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_invitations(assembly: AssemblyId) -> Result<Vec<Invitation>, AppError> {
         let state = app_state()?;
         permissions::require_admin(current_user(&state.db).await?)?;
@@ -230,6 +236,7 @@ pub(crate) mod ssr {
             .collect()
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_invitation(id: InvitationId) -> Result<(), AppError> {
         let state = app_state()?;
         let admin = permissions::require_admin(current_user(&state.db).await?)?;
