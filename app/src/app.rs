@@ -31,13 +31,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page title. leptos_meta writes it into the server-rendered `<title>` without
+/// escaping, so a user-chosen name such as `</title><script>…` would become markup: escape
+/// it there (entities are decoded inside `<title>`); the browser sets `document.title` as
+/// plain text.
+fn title_text(text: String) -> String {
+    let full = if text.is_empty() { "Concerto".to_owned() } else { format!("{text} · Concerto") };
+    if cfg!(feature = "ssr") {
+        full.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        full
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
             <Stylesheet id="leptos" href="/pkg/concerto.css" />
-            <Title formatter=|text: String| if text.is_empty() { "Concerto".to_owned() } else { format!("{text} · Concerto") } />
+            <Title formatter=title_text />
             <Router>
                 <Routes fallback=|| view! { <Frame><NotFound /></Frame> }>
                     <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>

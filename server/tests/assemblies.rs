@@ -12,6 +12,7 @@ on_both_backends!(
     cross_origin_state_changes_are_refused,
     language_follows_the_browser_and_the_switch,
     audit_log_lists_changes_newest_first,
+    hostile_text_in_every_field_is_shown_as_text,
 );
 
 async fn admin_creates_an_assembly_that_the_public_can_read(app: TestApp) {
@@ -202,4 +203,73 @@ async fn audit_log_lists_changes_newest_first(app: TestApp) {
     let page = admin.get("/admin/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("invitation.create"));
+}
+
+/// Well-known XSS payloads in every free-text field of this capability (display name,
+/// assembly name, town, description, invitee name) reach the pages escaped, never active.
+async fn hostile_text_in_every_field_is_shown_as_text(app: TestApp) {
+    const PAYLOADS: [&str; 7] = [
+        "<script>alert(1)</script>",
+        "</title><script>alert(2)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "\"><iframe src=data:text/html,x>",
+        "</textarea><b onmouseover=alert(1)>",
+    ];
+    let admin = app.admin().await;
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let r = admin.call("create_assembly", &[("name", &format!("A{i} {p}")), ("town", p), ("description", p)]).await;
+        assert!(r.ok(), "{r:?}");
+    }
+    let assembly = admin.call("list_assemblies", &[]).await.json::<serde_json::Value>()[0]["id"].as_i64().expect("id");
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let r = admin
+            .call(
+                "create_invitation",
+                &[
+                    ("assembly_id", &assembly.to_string()),
+                    ("role", "member"),
+                    ("invitee_name", &format!("I{i} {p}")),
+                    ("valid_days", ""),
+                ],
+            )
+            .await;
+        let token =
+            r.json::<serde_json::Value>()["link"].as_str().expect("link").rsplit('/').next().expect("token").to_owned();
+        let b = app.browser();
+        let r = b
+            .call(
+                "accept_invitation",
+                &[
+                    ("token", &token),
+                    ("display_name", &format!("N{i} {p}")),
+                    ("login", &format!("xss{i}")),
+                    ("email", ""),
+                    ("password", common::PASSWORD),
+                    ("password_confirm", common::PASSWORD),
+                ],
+            )
+            .await;
+        assert!(r.ok(), "{r:?}");
+    }
+    let pages = [
+        "/".to_owned(),
+        format!("/assemblies/{assembly}"),
+        "/admin/assemblies".into(),
+        format!("/admin/assemblies/{assembly}"),
+        "/admin/accounts".into(),
+        "/admin/audit".into(),
+    ];
+    for page in pages {
+        let body = admin.get(&page).await.body;
+        for p in PAYLOADS {
+            assert!(!body.contains(p), "{page} contains the raw payload {p}");
+        }
+        for active in ["<script>alert", "<img src=x", "<svg onload", "<iframe", "<b onmouseover"] {
+            assert!(!body.contains(active), "{page} contains active markup {active}");
+        }
+    }
+    let home = admin.get("/").await.body;
+    assert!(home.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "payloads are shown, escaped");
 }
