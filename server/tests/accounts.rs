@@ -335,6 +335,7 @@ async fn logout_ends_the_session_on_the_server(app: TestApp) {
     let sessions_before = app.count("select count(*) from sessions").await;
     assert!(admin.call("logout", &[]).await.ok());
     assert_eq!(app.count("select count(*) from sessions").await, sessions_before - 1);
+    assert_eq!(app.count("select count(*) from audit_events where action = 'account.logout'").await, 1);
     assert!(cookie_jar_copy.current_user().await.is_none());
     // A replayed old token is worthless too.
     let token = "forged-or-replayed-token";

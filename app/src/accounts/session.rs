@@ -162,10 +162,29 @@ pub async fn start_session(
     Ok(())
 }
 
-/// Ends the caller's session on the server and clears the cookie.
+/// Ends the caller's session on the server (audited) and clears the cookie.
 pub async fn end_session(db: &Db, secure: bool) -> Result<(), AppError> {
     if let Some(token) = request_parts().and_then(|p| token_from_headers(&p.headers)) {
-        sqlx::query("delete from sessions where token_hash = $1").bind(hash_token(&token)).execute(&db.pool).await?;
+        let mut tx = db.pool.begin().await?;
+        let ended: Option<(i64,)> = sqlx::query_as("delete from sessions where token_hash = $1 returning user_id")
+            .bind(hash_token(&token))
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some((user,)) = ended {
+            crate::audit::ssr::record(
+                &mut tx,
+                crate::audit::ssr::Event {
+                    actor: Some(UserId(user)),
+                    assembly: None,
+                    action: "account.logout",
+                    target_type: "user",
+                    target_id: Some(user),
+                    details: serde_json::json!({}),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
     }
     set_cookie(session_cookie(String::new(), secure, 0));
     Ok(())
