@@ -178,20 +178,7 @@ async fn member_joins_from_an_invitation_and_signs_in(app: TestApp) {
     assert_eq!(app.browser().get("/admin").await.status, StatusCode::UNAUTHORIZED);
     // A taken login is refused.
     let token = app.invitation(&admin, assembly, "member").await;
-    let r = app
-        .browser()
-        .call(
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("display_name", "Awa Bis"),
-                ("login", "awa.diallo"),
-                ("email", ""),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let r = app.browser().accept(&token, "Awa Bis", "awa.diallo").await;
     assert_eq!(r.error(), "login:login_taken");
     assert_eq!(app.count("select count(*) from audit_events where action = 'invitation.accept'").await, 1);
 }
@@ -205,18 +192,7 @@ async fn invitation_link_works_once_even_when_raced(app: TestApp) {
         let token = token.clone();
         tokio::spawn(async move {
             let login = format!("racer{i}");
-            b.call(
-                "accept_invitation",
-                &[
-                    ("token", &token),
-                    ("display_name", &format!("Racer {i}")),
-                    ("login", &login),
-                    ("email", ""),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
-            .await
+            b.accept(&token, &format!("Racer {i}"), &login).await
         })
     });
     let mut ok = 0;
@@ -254,20 +230,7 @@ async fn revoked_and_expired_invitations_are_refused(app: TestApp) {
         .execute(&app.state.db.pool)
         .await
         .expect("expire");
-    let r = app
-        .browser()
-        .call(
-            "accept_invitation",
-            &[
-                ("token", &expired),
-                ("display_name", "Tard"),
-                ("login", "tard"),
-                ("email", ""),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
+    let r = app.browser().accept(&expired, "Tard", "tard").await;
     assert_eq!(r.error(), "invitation_invalid");
     let r = admin
         .call(

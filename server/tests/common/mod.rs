@@ -159,19 +159,7 @@ impl TestApp {
     pub async fn person(&self, admin: &Browser, assembly: i64, role: &str, login: &str) -> Browser {
         let token = self.invitation(admin, assembly, role).await;
         let b = self.browser();
-        let r = b
-            .call(
-                "accept_invitation",
-                &[
-                    ("token", &token),
-                    ("display_name", &format!("Personne {login}")),
-                    ("login", login),
-                    ("email", ""),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-            )
-            .await;
+        let r = b.accept(&token, &format!("Personne {login}"), login).await;
         assert!(r.ok(), "accept invitation: {r:?}");
         b
     }
@@ -272,6 +260,19 @@ impl Browser {
             .await
             .expect("request");
         Reply::from(res).await
+    }
+
+    /// Accepts an invitation as a new person, with no e-mail and the shared test password.
+    pub async fn accept(&self, token: &str, display_name: &str, login: &str) -> Reply {
+        let form = [
+            ("token", token),
+            ("display_name", display_name),
+            ("login", login),
+            ("email", ""),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ];
+        self.call("accept_invitation", &form).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
