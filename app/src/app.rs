@@ -5,6 +5,8 @@ use crate::accounts::pages::{AcceptInvitationPage, LoginPage, ProfilePage, Setup
 use crate::assemblies::pages::{AdminAssembliesPage, AdminAssemblyPage, AssemblyPage, HomePage};
 use crate::audit::pages::AuditPage;
 use crate::i18n::*;
+use crate::moderation::pages::ModerationPage;
+use crate::objectives::pages::{EditObjectivePage, HistoryPage, NewObjectivePage, ObjectivePage};
 use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -60,6 +62,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invitation/:token") view=AcceptInvitationPage />
                         <Route path=path!("setup/:token") view=SetupPage />
                         <Route path=path!("assemblies/:id") view=AssemblyPage />
+                        <Route path=path!("assemblies/:id/objectives/new") view=NewObjectivePage />
+                        <Route path=path!("assemblies/:id/moderation") view=ModerationPage />
+                        <Route path=path!("objectives/:id") view=ObjectivePage />
+                        <Route path=path!("objectives/:id/edit") view=EditObjectivePage />
+                        <Route path=path!("objectives/:id/history") view=HistoryPage />
                         <Route path=path!("admin") view=AdminHome />
                         <Route path=path!("admin/assemblies") view=AdminAssembliesPage />
                         <Route path=path!("admin/assemblies/:id") view=AdminAssemblyPage />

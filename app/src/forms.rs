@@ -42,6 +42,17 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
+    use_scoped_feedback(action, None)
+}
+
+/// Like `use_feedback`, for a page with several forms of one kind (a reply form under each
+/// comment): the feedback a plain form post brought back in the URL goes only to the form
+/// whose `scope` field (`("parent_id", "12")`) has that value.
+pub fn use_scoped_feedback<S>(action: ServerAction<S>, scope: Option<(&'static str, String)>) -> Signal<Option<Feedback>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
     let value = action.value();
     let query = use_query_map();
     Signal::derive(move || {
@@ -50,9 +61,35 @@ where
         match submitted {
             Some(Some(error)) => Some(Feedback { error, values: BTreeMap::new() }),
             Some(None) => None,
-            None => query.read().get(FEEDBACK_PARAM).and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()),
+            None => query
+                .read()
+                .get(FEEDBACK_PARAM)
+                .and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok())
+                .filter(|f| scope.as_ref().is_none_or(|(k, v)| f.values.get(*k).map(String::as_str).unwrap_or("") == v)),
         }
     })
+}
+
+/// Bumps `refresh` each time `action` succeeds, so the page's resource loads again.
+pub fn refresh_on_success<S>(action: ServerAction<S>, refresh: RwSignal<u64>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let value = action.value();
+    Effect::new(move |_| {
+        if value.with(|v| matches!(v, Some(Ok(_)))) {
+            refresh.update(|n| *n += 1);
+        }
+    });
+}
+
+/// True once the page runs in the browser with its WebAssembly: controls that need
+/// JavaScript (a live preview) appear only then.
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set) = signal(false);
+    Effect::new(move |_| set.set(true));
+    hydrated
 }
 
 /// Whether the last submission of a form succeeded (with JavaScript) or the server said so

@@ -29,6 +29,12 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         Forbidden => td_string!(locale, error_codes.forbidden),
         NotFound => td_string!(locale, error_codes.not_found),
         CannotChangeOwnAdmin => td_string!(locale, error_codes.cannot_change_own_admin),
+        Suspended => td_string!(locale, error_codes.suspended),
+        InvalidState => td_string!(locale, error_codes.invalid_state),
+        EditWindowClosed => td_string!(locale, error_codes.edit_window_closed),
+        DiscussionLocked => td_string!(locale, error_codes.discussion_locked),
+        AlreadyReported => td_string!(locale, error_codes.already_reported),
+        ReplyTooDeep => td_string!(locale, error_codes.reply_too_deep),
         Internal => td_string!(locale, error_codes.internal),
         Network => td_string!(locale, error_codes.network),
     }
@@ -144,5 +150,79 @@ mod tests {
         assert_eq!(request_locale(&h), Locale::en);
         h.insert(http::header::COOKIE, "a=b; i18n_pref_locale=fr".parse().expect("header"));
         assert_eq!(request_locale(&h), Locale::fr);
+    }
+}
+
+pub fn channel_name(locale: Locale, channel: crate::objectives::Channel) -> &'static str {
+    use crate::objectives::Channel::*;
+    match channel {
+        Phone => td_string!(locale, channels.phone),
+        Email => td_string!(locale, channels.email),
+        FrontDesk => td_string!(locale, channels.front_desk),
+        OnlineServices => td_string!(locale, channels.online_services),
+        OpeningHours => td_string!(locale, channels.opening_hours),
+        ResponseDelays => td_string!(locale, channels.response_delays),
+        Accessibility => td_string!(locale, channels.accessibility),
+        Signage => td_string!(locale, channels.signage),
+        Other => td_string!(locale, channels.other),
+    }
+}
+
+pub fn status_name(locale: Locale, status: crate::objectives::Status) -> &'static str {
+    use crate::objectives::Status::*;
+    match status {
+        Draft => td_string!(locale, statuses.draft),
+        Proposed => td_string!(locale, statuses.proposed),
+        InDiscussion => td_string!(locale, statuses.in_discussion),
+        Voting => td_string!(locale, statuses.voting),
+        Adopted => td_string!(locale, statuses.adopted),
+        Rejected => td_string!(locale, statuses.rejected),
+        Withdrawn => td_string!(locale, statuses.withdrawn),
+    }
+}
+
+pub fn sort_name(locale: Locale, sort: crate::objectives::Sort) -> &'static str {
+    use crate::objectives::Sort::*;
+    match sort {
+        Newest => td_string!(locale, objectives.sort_newest),
+        Supported => td_string!(locale, objectives.sort_supported),
+        Discussed => td_string!(locale, objectives.sort_discussed),
+    }
+}
+
+pub fn stance_name(locale: Locale, stance: crate::discussion::Stance) -> &'static str {
+    use crate::discussion::Stance::*;
+    match stance {
+        For => td_string!(locale, stances.for_),
+        Against => td_string!(locale, stances.against),
+        Neutral => td_string!(locale, stances.neutral),
+    }
+}
+
+pub fn reason_name(locale: Locale, reason: crate::moderation::Reason) -> &'static str {
+    use crate::moderation::Reason::*;
+    match reason {
+        OffTopic => td_string!(locale, reasons.off_topic),
+        Disrespectful => td_string!(locale, reasons.disrespectful),
+        PersonalData => td_string!(locale, reasons.personal_data),
+        Spam => td_string!(locale, reasons.spam),
+        Other => td_string!(locale, reasons.other),
+    }
+}
+
+/// The public text that stands in for hidden content.
+pub fn moderation_text(locale: Locale, moderation: &crate::moderation::Moderation) -> Option<String> {
+    use crate::moderation::Moderation;
+    match moderation {
+        Moderation::Visible => None,
+        Moderation::Pending => Some(td_string!(locale, moderation.pending_notice).to_owned()),
+        Moderation::Hidden { reason, note } => {
+            let mut s = format!("{} {}", td_string!(locale, moderation.hidden_notice), reason_name(locale, *reason));
+            if !note.is_empty() {
+                s.push_str(" — ");
+                s.push_str(note);
+            }
+            Some(s)
+        }
     }
 }

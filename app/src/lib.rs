@@ -11,11 +11,14 @@ pub mod assemblies;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod discussion;
 pub mod error;
 pub mod forms;
 pub mod i18n_texts;
 pub mod ids;
 pub mod layout;
+pub mod moderation;
+pub mod objectives;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -89,6 +89,17 @@ pub mod permissions {
         user.ok_or(AppError::User(ErrorCode::Unauthenticated))
     }
 
+    /// Members and facilitators take part in their assembly: propose, support, comment,
+    /// report (unless suspended, which the server checks against the database).
+    pub fn participates(user: &SessionUser, assembly: crate::ids::AssemblyId) -> bool {
+        user.has_role(assembly, super::Role::Member) || user.has_role(assembly, super::Role::Facilitator)
+    }
+
+    /// Facilitators moderate their assembly; admins may step in anywhere.
+    pub fn moderates(user: &SessionUser, assembly: crate::ids::AssemblyId) -> bool {
+        user.is_admin || user.has_role(assembly, super::Role::Facilitator)
+    }
+
     /// Admins manage assemblies, accounts, roles and invitations, and read the audit log.
     pub fn require_admin(user: Option<SessionUser>) -> Result<SessionUser, AppError> {
         let user = require_user(user)?;

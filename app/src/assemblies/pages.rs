@@ -83,6 +83,7 @@ pub fn AssemblyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::objectives::pages::ObjectiveListSection assembly=id />
     }
 }
 

@@ -1,0 +1,273 @@
+//! The report and moderation forms placed beside content, and the facilitators' queue page
+//! (bulk actions, suspensions, the moderation log).
+use super::api::{LiftSuspension, Moderate, ReportContent, SuspendMember};
+use super::*;
+use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError};
+use crate::i18n::*;
+use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
+use crate::layout::ErrorPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
+    ViewFn::from(f)
+}
+
+/// A reason picker (`<select name="reason">`) with its label and error.
+#[component]
+fn ReasonSelect(id: String, feedback: Signal<Option<crate::forms::Feedback>>, #[prop(optional)] with_blank: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let typed = feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value("reason")));
+    let error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("reason"))));
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t!(i18n, moderation.reason)}</label>
+            <select id=id name="reason" aria-describedby=error_id.clone() aria-invalid=move || error.get().is_some().then_some("true")>
+                {with_blank.then(|| view! { <option value="">{t!(i18n, moderation.choose_reason)}</option> })}
+                {Reason::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=typed.as_deref() == Some(r.as_str())>{reason_name(locale, r)}</option>
+                }).collect_view()}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get().map(|code| crate::i18n_texts::error_text(i18n.get_locale(), code))}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+pub fn ReportForm(target: Target, refresh: RwSignal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let report = ServerAction::<ReportContent>::new();
+    let feedback = use_scoped_feedback(report, Some(("target", target.key())));
+    let done = Signal::derive(move || report.value().with(|v| matches!(v, Some(Ok(_)))));
+    Effect::new(move |_| {
+        if done.get() {
+            // Leave the confirmation visible a moment before the content may disappear.
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let open = feedback.with_untracked(|f| f.is_some());
+    let key = target.key();
+    view! {
+        <details open=open class="report">
+            <summary>{t!(i18n, moderation.report)}</summary>
+            <ActionForm action=report attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="target" value=key.clone() />
+                <ReasonSelect id=format!("report-reason-{key}") feedback />
+                <Field name="details" feedback required=false maxlength=DETAILS_MAX value=String::new()
+                    label=label(move || t!(i18n, moderation.details).into_any())
+                    hint=label(move || t!(i18n, moderation.details_hint).into_any()) />
+                <button type="submit" class="button button-secondary">{t!(i18n, moderation.send_report)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Hide (with a public reason) or restore one item, from where it appears.
+#[component]
+pub fn ModerateForm(assembly: i64, target: Target, hidden: bool, refresh: RwSignal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let moderate = ServerAction::<Moderate>::new();
+    refresh_on_success(moderate, refresh);
+    let key = target.key();
+    let feedback = use_scoped_feedback(moderate, Some(("items", key.clone())));
+    let open = feedback.with_untracked(|f| f.is_some());
+    view! {
+        <details open=open class="moderate">
+            <summary>{if hidden { t_string!(i18n, moderation.restore) } else { t_string!(i18n, moderation.hide) }}</summary>
+            <ActionForm action=moderate attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="assembly_id" value=assembly />
+                <input type="hidden" name="items[0]" value=key.clone() />
+                {if hidden {
+                    view! {
+                        <input type="hidden" name="action" value="restore" />
+                        <button type="submit" class="button">{t!(i18n, moderation.restore)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <input type="hidden" name="action" value="hide" />
+                        <ReasonSelect id=format!("hide-reason-{key}") feedback />
+                        <Field name="note" feedback required=false maxlength=DETAILS_MAX value=String::new()
+                            label=label(move || t!(i18n, moderation.note).into_any())
+                            hint=label(move || t!(i18n, moderation.note_hint).into_any()) />
+                        <button type="submit" class="button button-danger">{t!(i18n, moderation.hide)}</button>
+                    }.into_any()
+                }}
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    let params = use_params_map();
+    let assembly = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()).unwrap_or(0i64));
+    let refresh = RwSignal::new(0u64);
+    let moderate = ServerAction::<Moderate>::new();
+    let suspend = ServerAction::<SuspendMember>::new();
+    let lift = ServerAction::<LiftSuspension>::new();
+    refresh_on_success(moderate, refresh);
+    refresh_on_success(suspend, refresh);
+    refresh_on_success(lift, refresh);
+    let queue = Resource::new(move || (assembly.get(), refresh.get()), |(a, _)| super::api::moderation_queue(a));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok(q) => view! { <QueueView q assembly=assembly.get_untracked() moderate suspend lift /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueView(
+    q: Queue,
+    assembly: i64,
+    moderate: ServerAction<Moderate>,
+    suspend: ServerAction<SuspendMember>,
+    lift: ServerAction<LiftSuspension>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let feedback = use_feedback(moderate);
+    let suspend_feedback = use_feedback(suspend);
+    let threshold = ServerAction::<crate::objectives::api::SetSupportThreshold>::new();
+    let threshold_feedback = use_feedback(threshold);
+    let Queue { assembly_name, threshold: current_threshold, items, suspensions, log } = q;
+    let count = items.len();
+    let (no_items, no_suspensions, no_log) = (items.is_empty(), suspensions.is_empty(), log.is_empty());
+    let authors: Vec<(UserId, String)> = {
+        let mut seen = Vec::new();
+        for item in &items {
+            if !seen.iter().any(|(id, _)| *id == item.author_id) {
+                seen.push((item.author_id, item.author.clone()));
+            }
+        }
+        seen
+    };
+    view! {
+        <Title text=move || t_string!(i18n, moderation.queue_title).to_string() />
+        <p><A href=format!("/assemblies/{assembly}")>{assembly_name}</A></p>
+        <h1>{t!(i18n, moderation.queue_title)}</h1>
+        <section aria-labelledby="queue-heading">
+            <h2 id="queue-heading">{t!(i18n, moderation.reported, count = move || count)}</h2>
+            {no_items.then(|| view! { <p>{t!(i18n, moderation.queue_empty)}</p> })}
+            {(!no_items).then(|| view! {
+                <ActionForm action=moderate attr:novalidate=true attr:class="queue-form">
+                    <FormError feedback />
+                    <input type="hidden" name="assembly_id" value=assembly />
+                    <ul class="card-list queue">
+                        {items.into_iter().enumerate().map(|(i, item)| {
+                            let key = item.target.key();
+                            let box_id = format!("select-{key}");
+                            let state = moderation_text(locale, &item.moderation);
+                            view! {
+                                <li class="card">
+                                    <p class="queue-select">
+                                        <input type="checkbox" id=box_id.clone() name=format!("items[{i}]") value=key.clone() />
+                                        <label for=box_id>
+                                            {match item.target { Target::Objective(_) => t_string!(i18n, moderation.kind_objective), Target::Comment(_) => t_string!(i18n, moderation.kind_comment) }}
+                                            " · "{item.author.clone()}
+                                        </label>
+                                    </p>
+                                    <p><A href=format!("/objectives/{}", item.objective_id)>{item.objective_title.clone()}</A></p>
+                                    <blockquote class="excerpt">{item.excerpt.clone()}</blockquote>
+                                    {state.map(|s| view! { <p class="moderation-notice">{s}</p> })}
+                                    <p class="muted">
+                                        {item.reasons.iter().map(|(r, n)| format!("{} × {}", reason_name(locale, *r), n)).collect::<Vec<_>>().join(", ")}
+                                        {item.first_reported_at.map(|at| format!(" · {}", format_datetime(at)))}
+                                    </p>
+                                    {(!item.details.is_empty()).then(|| view! {
+                                        <ul class="report-details">{item.details.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <fieldset class="bulk">
+                        <legend>{t!(i18n, moderation.bulk)}</legend>
+                        <div class="field">
+                            <label for="bulk-action">{t!(i18n, moderation.action)}</label>
+                            <select id="bulk-action" name="action">
+                                <option value="hide">{t!(i18n, moderation.hide)}</option>
+                                <option value="restore">{t!(i18n, moderation.restore)}</option>
+                                <option value="dismiss">{t!(i18n, moderation.dismiss)}</option>
+                            </select>
+                        </div>
+                        <ReasonSelect id="bulk-reason".to_owned() feedback with_blank=true />
+                        <Field name="note" feedback required=false maxlength=DETAILS_MAX value=String::new()
+                            label=label(move || t!(i18n, moderation.note).into_any())
+                            hint=label(move || t!(i18n, moderation.note_hint).into_any()) />
+                        <button type="submit" class="button">{t!(i18n, moderation.apply)}</button>
+                    </fieldset>
+                </ActionForm>
+            })}
+        </section>
+        <section class="panel" aria-labelledby="suspend-heading">
+            <h2 id="suspend-heading">{t!(i18n, moderation.suspensions)}</h2>
+            {no_suspensions.then(|| view! { <p>{t!(i18n, moderation.no_suspension)}</p> })}
+            <ul>
+                {suspensions.into_iter().map(|s| view! {
+                    <li>
+                        {s.user.clone()}" · "{t!(i18n, moderation.until, date = { let u = s.until; move || format_date(u) })}" · "{s.reason.clone()}
+                        <ActionForm action=lift attr:class="inline-form">
+                            <input type="hidden" name="suspension_id" value=s.id />
+                            <button type="submit" class="link-button">{t!(i18n, moderation.lift)}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!authors.is_empty()).then(|| view! {
+                <ActionForm action=suspend attr:novalidate=true>
+                    <FormError feedback=suspend_feedback />
+                    <input type="hidden" name="assembly_id" value=assembly />
+                    <div class="field">
+                        <label for="suspend-user">{t!(i18n, moderation.member)}</label>
+                        <select id="suspend-user" name="user_id">
+                            {authors.iter().map(|(id, name)| view! { <option value=id.0>{name.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <Field name="days" kind="number" feedback=suspend_feedback value="7".to_owned()
+                        label=label(move || t!(i18n, moderation.days, max = move || SUSPENSION_MAX_DAYS).into_any()) />
+                    <Field name="reason" feedback=suspend_feedback maxlength=DETAILS_MAX value=String::new()
+                        label=label(move || t!(i18n, moderation.suspension_reason).into_any()) />
+                    <button type="submit" class="button button-danger">{t!(i18n, moderation.suspend)}</button>
+                </ActionForm>
+            })}
+        </section>
+        <section class="panel" aria-labelledby="threshold-heading">
+            <h2 id="threshold-heading">{t!(i18n, moderation.threshold_title)}</h2>
+            <ActionForm action=threshold attr:novalidate=true>
+                <FormError feedback=threshold_feedback />
+                <input type="hidden" name="assembly_id" value=assembly />
+                <Field name="threshold" kind="number" feedback=threshold_feedback value=current_threshold.to_string()
+                    label=label(move || t!(i18n, moderation.threshold_label).into_any()) />
+                <button type="submit" class="button">{t!(i18n, moderation.save)}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="log-heading">
+            <h2 id="log-heading">{t!(i18n, moderation.log)}</h2>
+            {no_log.then(|| view! { <p>{t!(i18n, moderation.log_empty)}</p> })}
+            <ul class="log">
+                {log.into_iter().map(|e| view! {
+                    <li>
+                        {format_datetime(e.created_at)}" · "{e.actor.clone().unwrap_or_else(|| t_string!(i18n, moderation.automatic).to_owned())}
+                        " · "<code>{e.action.clone()}</code>" · "{e.target_type.clone()}{e.target_id.map(|i| format!(" #{i}"))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+use crate::ids::UserId;

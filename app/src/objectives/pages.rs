@@ -1,0 +1,547 @@
+//! Objective pages: the assembly's list (filters, sort, search, pages, all in the URL), the
+//! proposal and edit forms (with similar titles and a preview), the objective itself with
+//! its supports and discussion, and the history of its versions.
+use super::api::*;
+use super::*;
+use crate::discussion::pages::DiscussionSection;
+use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
+use crate::i18n::*;
+use crate::i18n_texts::{channel_name, format_date, format_datetime, moderation_text, sort_name, status_name};
+use crate::layout::{use_current_user, ErrorPage};
+use crate::moderation::pages::{ModerateForm, ReportForm};
+use crate::moderation::Target;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
+    ViewFn::from(f)
+}
+
+fn param(name: &'static str) -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
+}
+
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class=format!("badge status-{}", status.as_str())>{move || status_name(i18n.get_locale(), status)}</span> }
+}
+
+/// The list of an assembly's objectives, driven by the URL's query string.
+#[component]
+pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = query_map.read();
+        let pairs: Vec<(&str, Option<String>)> =
+            ["channel", "status", "sort", "q", "page"].into_iter().map(|k| (k, map.get(k))).collect();
+        ListQuery::from_pairs(|k| pairs.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.as_deref()))
+    });
+    let list = Resource::new(move || (assembly.get(), query.get()), |(a, q)| list_objectives(a, q));
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <section aria-labelledby="objectives-heading" class="objectives">
+            <h2 id="objectives-heading">{t!(i18n, objectives.title)}</h2>
+            <Form method="GET" action="" attr:class="filters" attr:role="search">
+                <div class="field field-search">
+                    <label for="search-q">{t!(i18n, objectives.search)}</label>
+                    <input id="search-q" type="search" name="q" maxlength="200" value=move || query.with(|q| q.q.clone()) />
+                </div>
+                <div class="field">
+                    <label for="filter-channel">{t!(i18n, objectives.channel)}</label>
+                    <select id="filter-channel" name="channel">
+                        <option value="">{t!(i18n, objectives.all_channels)}</option>
+                        {Channel::ALL.into_iter().map(|c| view! {
+                            <option value=c.as_str() selected=move || query.with(|q| q.channel == Some(c))>{channel_name(locale, c)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-status">{t!(i18n, objectives.status)}</label>
+                    <select id="filter-status" name="status">
+                        <option value="">{t!(i18n, objectives.all_statuses)}</option>
+                        {Status::PUBLIC.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || query.with(|q| q.status == Some(s))>{status_name(locale, s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-sort">{t!(i18n, objectives.sort)}</label>
+                    <select id="filter-sort" name="sort">
+                        {Sort::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || query.with(|q| q.sort == s)>{sort_name(locale, s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{t!(i18n, objectives.apply)}</button>
+            </Form>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        // The assembly's own section already says when it does not exist.
+                        Err(e) if e.code() == crate::error::ErrorCode::NotFound => ().into_any(),
+                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                        Ok(list) => view! { <ListBody list query=query.get_untracked() assembly=assembly.get_untracked() /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ListBody(list: ObjectiveList, query: ListQuery, assembly: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let (page, pages, total) = (list.page, list.pages, list.total);
+    let prev = (page > 1).then(|| format!("?{}", query.to_query(page - 1)));
+    let next = (page < pages).then(|| format!("?{}", query.to_query(page + 1)));
+    view! {
+        <div class="list-actions">
+            {list.can_propose.then(|| view! {
+                <A href=format!("/assemblies/{assembly}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
+            })}
+            {list.can_moderate.then(|| view! {
+                <A href=format!("/assemblies/{assembly}/moderation") attr:class="button button-secondary">{t!(i18n, moderation.queue_title)}</A>
+            })}
+        </div>
+        {(!list.drafts.is_empty()).then(|| view! {
+            <section class="panel" aria-labelledby="drafts-heading">
+                <h3 id="drafts-heading">{t!(i18n, objectives.my_drafts)}</h3>
+                <ul class="card-list">{list.drafts.into_iter().map(|o| view! { <ObjectiveCard o threshold=list.threshold /> }).collect_view()}</ul>
+            </section>
+        })}
+        <p class="muted" role="status">{t!(i18n, objectives.count, count = move || total)}" · "{t!(i18n, objectives.threshold_note, count = { let n = list.threshold; move || n })}</p>
+        {list.items.is_empty().then(|| view! { <p>{t!(i18n, objectives.none)}</p> })}
+        <ul class="card-list">{list.items.into_iter().map(|o| view! { <ObjectiveCard o threshold=list.threshold /> }).collect_view()}</ul>
+        {(pages > 1).then(|| view! {
+            <nav class="pagination" aria-label=move || t_string!(i18n, objectives.pages).to_string()>
+                {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, objectives.previous)}</a> })}
+                <span>{t!(i18n, objectives.page_of, page = move || page, pages = move || pages)}</span>
+                {next.map(|href| view! { <a href=href rel="next">{t!(i18n, objectives.next)}</a> })}
+            </nav>
+        })}
+    }
+}
+
+#[component]
+fn ObjectiveCard(o: ObjectiveSummary, threshold: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let hidden = moderation_text(locale, &o.moderation);
+    let title = hidden.clone().unwrap_or(o.title.clone());
+    let (supports, comments) = (o.supports, o.comments);
+    view! {
+        <li class="card objective-card">
+            <h3 class="card-title"><A href=format!("/objectives/{}", o.id)>{title}</A></h3>
+            <p class="meta">
+                <StatusBadge status=o.status />
+                " "<span class="badge channel">{channel_name(locale, o.channel)}</span>
+                {o.ready.then(|| view! { " "<span class="badge ready">{t!(i18n, objectives.ready)}</span> })}
+            </p>
+            <p class="muted">
+                {o.author.clone()}
+                {o.published_at.map(|at| view! { " · "{format_date(at)} })}
+                " · "{t!(i18n, objectives.supports_of, count = move || supports, threshold = move || threshold)}
+                " · "{t!(i18n, objectives.comments_count, count = move || comments)}
+            </p>
+        </li>
+    }
+}
+
+/// Title (with similar objectives as one types), text (with a preview), channel, target.
+#[component]
+fn ObjectiveFields(assembly: i64, feedback: Signal<Option<Feedback>>, #[prop(optional)] initial: Option<Objective>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let hydrated = use_hydrated();
+    let similar = RwSignal::new(Vec::<Similar>::new());
+    let except = initial.as_ref().map(|o| o.id);
+    let body_text = RwSignal::new(initial.as_ref().map(|o| o.body_md.clone()).unwrap_or_default());
+    let preview = RwSignal::new(None::<Result<String, AppError>>);
+    let typed_channel = feedback
+        .with_untracked(|f| f.as_ref().and_then(|f| f.value("channel")))
+        .or(initial.as_ref().map(|o| o.channel.as_str().to_owned()))
+        .unwrap_or_default();
+    let channel_error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("channel"))));
+    let on_title = move |ev: leptos::ev::Event| {
+        let title = event_target_value(&ev);
+        if title.chars().count() < 4 {
+            similar.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = similar_objectives(assembly, title).await {
+                similar.set(found.into_iter().filter(|s| Some(s.id) != except).collect());
+            }
+        });
+    };
+    let show_preview = move |_| {
+        let text = body_text.get_untracked();
+        leptos::task::spawn_local(async move { preview.set(Some(preview_markdown(text).await)) });
+    };
+    view! {
+        <div on:input=on_title>
+            <Field name="title" feedback maxlength=TITLE_MAX value=initial.as_ref().map(|o| o.title.clone()).unwrap_or_default()
+                label=label(move || t!(i18n, objectives.field_title).into_any())
+                hint=label(move || t!(i18n, objectives.field_title_hint).into_any()) />
+        </div>
+        <div class="similar" aria-live="polite">
+            {move || (!similar.read().is_empty()).then(|| view! {
+                <p>{t!(i18n, objectives.similar_intro)}</p>
+                <ul>{similar.get().into_iter().map(|s| view! {
+                    <li><a href=format!("/objectives/{}", s.id) target="_blank">{s.title}</a>" ("{status_name(locale, s.status)}")"</li>
+                }).collect_view()}</ul>
+            })}
+        </div>
+        <div on:input=move |ev| body_text.set(event_target_value(&ev))>
+            <Field name="body" feedback multiline=true maxlength=BODY_MAX value=body_text.get_untracked()
+                label=label(move || t!(i18n, objectives.field_body).into_any())
+                hint=label(move || t!(i18n, objectives.field_body_hint).into_any()) />
+        </div>
+        <Show when=move || hydrated.get()>
+            <button type="button" class="button button-secondary" on:click=show_preview>{t!(i18n, objectives.preview)}</button>
+        </Show>
+        {move || preview.get().map(|p| match p {
+            Ok(html) => view! {
+                <section class="preview" aria-labelledby="preview-heading">
+                    <h2 id="preview-heading">{t!(i18n, objectives.preview_heading)}</h2>
+                    <div class="prose" inner_html=html></div>
+                </section>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale(), e.code())}</p> }.into_any(),
+        })}
+        <div class="field" class:field-invalid=move || channel_error.get().is_some()>
+            <label for="field-channel">{t!(i18n, objectives.field_channel)}</label>
+            <select id="field-channel" name="channel" required aria-describedby="field-channel-error"
+                aria-invalid=move || channel_error.get().is_some().then_some("true")>
+                <option value="">{t!(i18n, objectives.choose_channel)}</option>
+                {Channel::ALL.into_iter().map(|c| view! {
+                    <option value=c.as_str() selected=typed_channel == c.as_str()>{channel_name(locale, c)}</option>
+                }).collect_view()}
+            </select>
+            <p class="field-error" id="field-channel-error" aria-live="polite">
+                {move || channel_error.get().map(|code| crate::i18n_texts::error_text(i18n.get_locale(), code))}
+            </p>
+        </div>
+        <Field name="target" feedback required=false maxlength=TARGET_MAX value=initial.as_ref().map(|o| o.target.clone()).unwrap_or_default()
+            label=label(move || t!(i18n, objectives.field_target).into_any())
+            hint=label(move || t!(i18n, objectives.field_target_hint).into_any()) />
+    }
+}
+
+use crate::error::AppError;
+use crate::forms::Feedback;
+
+#[component]
+pub fn NewObjectivePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let assembly = param("id");
+    let user = use_current_user();
+    let create = ServerAction::<CreateObjective>::new();
+    let feedback = use_feedback(create);
+    move || {
+        let a = assembly.get();
+        let allowed = user.with(|u| u.as_ref().map(|u| crate::accounts::permissions::participates(u, crate::ids::AssemblyId(a))));
+        match allowed {
+            None => view! { <crate::layout::SignInRequired /> }.into_any(),
+            Some(false) => view! { <crate::layout::Forbidden /> }.into_any(),
+            Some(true) => view! {
+                <Title text=move || t_string!(i18n, objectives.propose).to_string() />
+                <p><A href=format!("/assemblies/{a}")>{t!(i18n, objectives.back_to_list)}</A></p>
+                <h1>{t!(i18n, objectives.propose)}</h1>
+                <p>{t!(i18n, objectives.propose_intro)}</p>
+                <ActionForm action=create attr:novalidate=true attr:class="objective-form">
+                    <FormError feedback />
+                    <input type="hidden" name="assembly_id" value=a />
+                    <ObjectiveFields assembly=a feedback />
+                    <div class="form-buttons">
+                        <button type="submit" name="intent" value="publish" class="button">{t!(i18n, objectives.publish)}</button>
+                        <button type="submit" name="intent" value="draft" class="button button-secondary">{t!(i18n, objectives.save_draft)}</button>
+                    </div>
+                    <p class="muted">{t!(i18n, objectives.draft_hint)}</p>
+                </ActionForm>
+            }.into_any(),
+        }
+    }
+}
+
+#[component]
+pub fn EditObjectivePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = param("id");
+    let update = ServerAction::<UpdateObjective>::new();
+    let feedback = use_feedback(update);
+    let objective = Resource::new(move || id.get(), get_objective);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match objective.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok(o) if !o.viewer.is_author => view! { <crate::layout::Forbidden /> }.into_any(),
+                    Ok(o) if !o.status.editable() => view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::InvalidState) /> }.into_any(),
+                    Ok(o) => {
+                        let oid = o.id;
+                        let assembly = o.assembly_id.0;
+                        view! {
+                            <Title text=o.title.clone() />
+                            <p><A href=format!("/objectives/{oid}")>{t!(i18n, objectives.back_to_objective)}</A></p>
+                            <h1>{t!(i18n, objectives.edit)}</h1>
+                            <p>{t!(i18n, objectives.edit_intro)}</p>
+                            <ActionForm action=update attr:novalidate=true attr:class="objective-form">
+                                <FormError feedback />
+                                <input type="hidden" name="objective_id" value=oid.0 />
+                                <ObjectiveFields assembly feedback initial=o />
+                                <button type="submit" class="button">{t!(i18n, objectives.save)}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ObjectivePage() -> impl IntoView {
+    let id = param("id");
+    let query = use_query_map();
+    let comments_page = Memo::new(move |_| query.read().get("comments").and_then(|p| p.parse().ok()).unwrap_or(1i64));
+    let refresh = RwSignal::new(0u64);
+    let support = ServerAction::<SupportObjective>::new();
+    let status = ServerAction::<ChangeObjectiveStatus>::new();
+    let lock = ServerAction::<crate::moderation::api::LockDiscussion>::new();
+    refresh_on_success(support, refresh);
+    refresh_on_success(status, refresh);
+    refresh_on_success(lock, refresh);
+    // One resource for the whole page (objective and discussion): several resources under
+    // separate Suspense boundaries can stall Leptos 0.8's server rendering.
+    let data = Resource::new(
+        move || (id.get(), comments_page.get(), refresh.get()),
+        |(id, page, _)| async move {
+            let objective = get_objective(id).await?;
+            let discussion = crate::discussion::api::get_discussion(id, page).await?;
+            Ok::<_, AppError>((objective, discussion))
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok((o, d)) => view! {
+                        <ObjectiveView o=o.clone() support status lock refresh />
+                        <DiscussionSection objective=o.id assembly=o.assembly_id.0 viewer=o.viewer discussion=d refresh />
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ObjectiveView(
+    o: Objective,
+    support: ServerAction<SupportObjective>,
+    status: ServerAction<ChangeObjectiveStatus>,
+    lock: ServerAction<crate::moderation::api::LockDiscussion>,
+    refresh: RwSignal<u64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let hidden_text = moderation_text(locale, &o.moderation);
+    let v = o.viewer;
+    let heading = if o.title.is_empty() { hidden_text.clone().unwrap_or_default() } else { o.title.clone() };
+    let (supports, threshold) = (o.supports, o.threshold);
+    let ready = o.moderation.is_visible() && ready_for_agenda(o.status, supports, threshold);
+    let status_feedback = use_feedback(status);
+    let support_feedback = use_feedback(support);
+    let similar = o.similar.clone();
+    view! {
+        <Title text=heading.clone() />
+        <p><A href=format!("/assemblies/{}", o.assembly_id)>{o.assembly_name.clone()}</A></p>
+        <article class="objective" aria-labelledby="objective-title">
+            <h1 id="objective-title">{heading}</h1>
+            <p class="meta">
+                <StatusBadge status=o.status />
+                " "<span class="badge channel">{channel_name(locale, o.channel)}</span>
+                {ready.then(|| view! { " "<span class="badge ready">{t!(i18n, objectives.ready)}</span> })}
+                {o.locked.then(|| view! { " "<span class="badge locked">{t!(i18n, moderation.locked)}</span> })}
+            </p>
+            <p class="muted">
+                {t!(i18n, objectives.by, author = { let a = o.author.clone(); move || a.clone() })}
+                {o.published_at.map(|at| view! { " · "{t!(i18n, objectives.published_on, date = move || format_date(at))} })}
+                {(o.version > 1).then(|| view! { " · "{t!(i18n, objectives.edited_on, date = { let at = o.updated_at; move || format_datetime(at) })} })}
+                " · "<A href=format!("/objectives/{}/history", o.id)>{t!(i18n, objectives.history_link, count = { let n = o.version; move || n })}</A>
+            </p>
+            {hidden_text.clone().map(|text| view! { <p class="moderation-notice" role="note">{text}</p> })}
+            {(o.status == Status::Draft).then(|| view! {
+                <div class="notice" role="note">
+                    <p>{t!(i18n, objectives.draft_notice)}</p>
+                    {(!similar.is_empty()).then(|| view! {
+                        <p>{t!(i18n, objectives.similar_intro)}</p>
+                        <ul>{similar.into_iter().map(|s| view! { <li><a href=format!("/objectives/{}", s.id)>{s.title}</a></li> }).collect_view()}</ul>
+                    })}
+                </div>
+            })}
+            {(!o.body_html.is_empty()).then(|| view! { <div class="prose" inner_html=o.body_html.clone()></div> })}
+            {(!o.target.is_empty()).then(|| view! {
+                <p class="target"><strong>{t!(i18n, objectives.target_label)}</strong>" "{o.target.clone()}</p>
+            })}
+        </article>
+        <section class="panel support-box" aria-labelledby="support-heading">
+            <h2 id="support-heading">{t!(i18n, objectives.supports_heading)}</h2>
+            <p><strong>{t!(i18n, objectives.supports_of, count = move || supports, threshold = move || threshold)}</strong></p>
+            <FormError feedback=support_feedback />
+            {(o.status.supportable() && v.can_act()).then(|| view! {
+                <ActionForm action=support>
+                    <input type="hidden" name="objective_id" value=o.id.0 />
+                    <input type="hidden" name="support" value=(!v.supported).to_string() />
+                    <button type="submit" class="button" class:button-secondary=v.supported>
+                        {if v.supported { t_string!(i18n, objectives.unsupport) } else { t_string!(i18n, objectives.support) }}
+                    </button>
+                </ActionForm>
+            })}
+            {(!v.signed_in && o.status.supportable()).then(|| view! {
+                <p><a href=format!("/login?next=/objectives/{}", o.id)>{t!(i18n, objectives.sign_in_to_take_part)}</a></p>
+            })}
+            {v.suspended_until.map(|until| view! { <p class="form-error">{t!(i18n, moderation.you_are_suspended, date = move || format_date(until))}</p> })}
+        </section>
+        {(v.is_author || v.moderator || (v.can_act() && !v.is_author)).then(|| view! {
+            <section class="panel actions" aria-labelledby="actions-heading">
+                <h2 id="actions-heading">{t!(i18n, objectives.actions)}</h2>
+                <FormError feedback=status_feedback />
+                <div class="action-row">
+                    {(v.is_author && o.status.editable()).then(|| view! {
+                        <A href=format!("/objectives/{}/edit", o.id) attr:class="button button-secondary">{t!(i18n, objectives.edit)}</A>
+                    })}
+                    {(v.is_author && o.status == Status::Draft).then(|| view! {
+                        <ActionForm action=status attr:class="inline-form">
+                            <input type="hidden" name="objective_id" value=o.id.0 />
+                            <input type="hidden" name="step" value="publish" />
+                            <button type="submit" class="button">{t!(i18n, objectives.publish)}</button>
+                        </ActionForm>
+                    })}
+                    {(v.is_author && o.status.withdrawable()).then(|| view! {
+                        <ActionForm action=status attr:class="inline-form">
+                            <input type="hidden" name="objective_id" value=o.id.0 />
+                            <input type="hidden" name="step" value="withdraw" />
+                            <button type="submit" class="button button-danger">{t!(i18n, objectives.withdraw)}</button>
+                        </ActionForm>
+                    })}
+                    {(v.moderator && o.status == Status::Proposed).then(|| view! {
+                        <ActionForm action=status attr:class="inline-form">
+                            <input type="hidden" name="objective_id" value=o.id.0 />
+                            <input type="hidden" name="step" value="open_discussion" />
+                            <button type="submit" class="button">{t!(i18n, objectives.open_discussion)}</button>
+                        </ActionForm>
+                    })}
+                    {(v.moderator && o.status != Status::Draft).then(|| view! {
+                        <ActionForm action=lock attr:class="inline-form">
+                            <input type="hidden" name="objective_id" value=o.id.0 />
+                            <input type="hidden" name="locked" value=(!o.locked).to_string() />
+                            <button type="submit" class="button button-secondary">
+                                {if o.locked { t_string!(i18n, moderation.unlock) } else { t_string!(i18n, moderation.lock) }}
+                            </button>
+                        </ActionForm>
+                    })}
+                </div>
+                {(v.can_act() && !v.is_author && o.status != Status::Draft && !matches!(o.moderation, crate::moderation::Moderation::Hidden { .. })).then(|| view! {
+                    <ReportForm target=Target::Objective(o.id.0) refresh />
+                })}
+                {(v.moderator && o.status != Status::Draft).then(|| view! {
+                    <ModerateForm assembly=o.assembly_id.0 target=Target::Objective(o.id.0) hidden=!o.moderation.is_visible() refresh />
+                })}
+            </section>
+        })}
+    }
+}
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let id = param("id");
+    let query = use_query_map();
+    let range = Memo::new(move |_| {
+        let q = query.read();
+        (q.get("from").and_then(|v| v.parse().ok()), q.get("to").and_then(|v| v.parse().ok()))
+    });
+    let history = Resource::new(move || (id.get(), range.get()), |(id, (from, to))| objective_history(id, from, to));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok(h) => view! { <HistoryView h /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn diff_view(parts: Vec<DiffPart>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|p| match p {
+            DiffPart::Same(t) => view! { <span>{t}</span> }.into_any(),
+            DiffPart::Added(t) => view! { <ins>{t}</ins> }.into_any(),
+            DiffPart::Removed(t) => view! { <del>{t}</del> }.into_any(),
+        })
+        .collect_view()
+}
+
+#[component]
+fn HistoryView(h: History) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let id = h.objective_id;
+    let (from, to) = (h.from, h.to);
+    view! {
+        <Title text=move || t_string!(i18n, objectives.history_title).to_string() />
+        <p><A href=format!("/objectives/{id}")>{t!(i18n, objectives.back_to_objective)}</A></p>
+        <h1>{t!(i18n, objectives.history_title)}</h1>
+        {h.hidden.then(|| view! { <p class="moderation-notice">{t!(i18n, moderation.history_hidden)}</p> })}
+        {(!h.hidden).then(|| view! {
+            <p class="lead">{h.title.clone()}</p>
+            <h2>{t!(i18n, objectives.versions)}</h2>
+            <ol class="versions">
+                {h.versions.iter().map(|v| {
+                    let n = v.version;
+                    view! {
+                        <li>
+                            {t!(i18n, objectives.version_n, n = move || n)}" · "{format_datetime(v.created_at)}" · "{v.title.clone()}
+                            {(n > 1).then(|| view! { " · "<a href=format!("/objectives/{id}/history?from={}&to={n}", n - 1)>{t!(i18n, objectives.compare_previous)}</a> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <Form method="GET" action="" attr:class="filters">
+                <div class="field">
+                    <label for="from">{t!(i18n, objectives.compare_from)}</label>
+                    <select id="from" name="from">{h.versions.iter().map(|v| { let n = v.version; view! { <option value=n selected=n == from>{n}</option> } }).collect_view()}</select>
+                </div>
+                <div class="field">
+                    <label for="to">{t!(i18n, objectives.compare_to)}</label>
+                    <select id="to" name="to">{h.versions.iter().map(|v| { let n = v.version; view! { <option value=n selected=n == to>{n}</option> } }).collect_view()}</select>
+                </div>
+                <button type="submit" class="button">{t!(i18n, objectives.compare)}</button>
+            </Form>
+            <section class="diff" aria-labelledby="diff-heading">
+                <h2 id="diff-heading">{t!(i18n, objectives.changes, from = move || from, to = move || to)}</h2>
+                <p class="muted">{t!(i18n, objectives.diff_legend)}</p>
+                <h3>{t!(i18n, objectives.field_title)}</h3>
+                <p class="diff-text">{diff_view(h.title_diff.clone())}</p>
+                {h.channel_change.map(|(a, b)| view! {
+                    <h3>{t!(i18n, objectives.field_channel)}</h3>
+                    <p class="diff-text"><del>{channel_name(locale, a)}</del>" → "<ins>{channel_name(locale, b)}</ins></p>
+                })}
+                <h3>{t!(i18n, objectives.field_target)}</h3>
+                <p class="diff-text">{diff_view(h.target_diff.clone())}</p>
+                <h3>{t!(i18n, objectives.field_body)}</h3>
+                <pre class="diff-text">{diff_view(h.body_diff.clone())}</pre>
+            </section>
+        })}
+    }
+}
