@@ -5,9 +5,9 @@ use crate::accounts::pages::{AcceptInvitationPage, LoginPage, ProfilePage, Setup
 use crate::assemblies::pages::{AdminAssembliesPage, AdminAssemblyPage, AssemblyPage, HomePage};
 use crate::audit::pages::AuditPage;
 use crate::i18n::*;
+use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use crate::moderation::pages::ModerationPage;
 use crate::objectives::pages::{EditObjectivePage, HistoryPage, NewObjectivePage, ObjectivePage};
-use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};

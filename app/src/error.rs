@@ -92,10 +92,14 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::User(ErrorCode::Unauthenticated) => StatusCode::UNAUTHORIZED,
-            AppError::User(ErrorCode::Forbidden | ErrorCode::AccountDisabled | ErrorCode::Suspended) => StatusCode::FORBIDDEN,
+            AppError::User(ErrorCode::Forbidden | ErrorCode::AccountDisabled | ErrorCode::Suspended) => {
+                StatusCode::FORBIDDEN
+            }
             AppError::User(ErrorCode::NotFound) => StatusCode::NOT_FOUND,
             AppError::User(ErrorCode::TooManyAttempts | ErrorCode::RateLimited) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::User(ErrorCode::LoginTaken | ErrorCode::AlreadyReported | ErrorCode::InvalidState) => StatusCode::CONFLICT,
+            AppError::User(ErrorCode::LoginTaken | ErrorCode::AlreadyReported | ErrorCode::InvalidState) => {
+                StatusCode::CONFLICT
+            }
             AppError::User(_) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -48,7 +48,10 @@ where
 /// Like `use_feedback`, for a page with several forms of one kind (a reply form under each
 /// comment): the feedback a plain form post brought back in the URL goes only to the form
 /// whose `scope` field (`("parent_id", "12")`) has that value.
-pub fn use_scoped_feedback<S>(action: ServerAction<S>, scope: Option<(&'static str, String)>) -> Signal<Option<Feedback>>
+pub fn use_scoped_feedback<S>(
+    action: ServerAction<S>,
+    scope: Option<(&'static str, String)>,
+) -> Signal<Option<Feedback>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
@@ -61,11 +64,11 @@ where
         match submitted {
             Some(Some(error)) => Some(Feedback { error, values: BTreeMap::new() }),
             Some(None) => None,
-            None => query
-                .read()
-                .get(FEEDBACK_PARAM)
-                .and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok())
-                .filter(|f| scope.as_ref().is_none_or(|(k, v)| f.values.get(*k).map(String::as_str).unwrap_or("") == v)),
+            None => {
+                query.read().get(FEEDBACK_PARAM).and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()).filter(
+                    |f| scope.as_ref().is_none_or(|(k, v)| f.values.get(*k).map(String::as_str).unwrap_or("") == v),
+                )
+            }
         }
     })
 }

@@ -70,7 +70,8 @@ pub(crate) mod ssr {
         deleted_at: Option<i64>,
     }
 
-    const SELECT: &str = "select c.id, c.parent_id, c.author_id, u.display_name as author, c.depth, c.stance, c.body_md, \
+    const SELECT: &str =
+        "select c.id, c.parent_id, c.author_id, u.display_name as author, c.depth, c.stance, c.body_md, \
         c.body_html, c.moderation, c.moderation_reason, c.moderation_note, c.created_at, c.edited_at, c.deleted_at \
         from comments c join users u on u.id = c.author_id";
 
@@ -231,7 +232,9 @@ pub(crate) mod ssr {
     }
 
     /// The comment, if the signed-in person wrote it and may still act in its assembly.
-    async fn own_comment(id: CommentId) -> Result<(crate::accounts::SessionUser, ObjectiveId, crate::ids::AssemblyId, i64), AppError> {
+    async fn own_comment(
+        id: CommentId,
+    ) -> Result<(crate::accounts::SessionUser, ObjectiveId, crate::ids::AssemblyId, i64), AppError> {
         let state = app_state()?;
         let db = &state.db;
         let user = require_user(current_user(db).await?)?;

@@ -40,8 +40,7 @@ pub async fn lock_discussion(objective_id: i64, locked: bool) -> Result<(), AppE
 
 #[server(prefix = "/api", endpoint = "suspend_member")]
 pub async fn suspend_member(assembly_id: i64, user_id: i64, days: String, reason: String) -> Result<(), AppError> {
-    let result =
-        ssr::suspend(crate::ids::AssemblyId(assembly_id), crate::ids::UserId(user_id), &days, &reason).await;
+    let result = ssr::suspend(crate::ids::AssemblyId(assembly_id), crate::ids::UserId(user_id), &days, &reason).await;
     let user = user_id.to_string();
     finish(result, &[("days", &days), ("reason", &reason), ("user_id", &user)])
 }
@@ -69,15 +68,20 @@ pub(crate) mod ssr {
 
     /// Locks the target's row for this transaction (so concurrent reports are counted one
     /// after the other) and returns its assembly, author and moderation state.
-    async fn lock_target(tx: &mut Tx<'_>, target: Target) -> Result<(AssemblyId, ObjectiveId, UserId, String), AppError> {
+    async fn lock_target(
+        tx: &mut Tx<'_>,
+        target: Target,
+    ) -> Result<(AssemblyId, ObjectiveId, UserId, String), AppError> {
         let row: Option<(i64, i64, i64, String)> = match target {
-            Target::Objective(id) => sqlx::query_as(
-                "update objectives set moderation = moderation where id = $1 and status <> 'draft' \
+            Target::Objective(id) => {
+                sqlx::query_as(
+                    "update objectives set moderation = moderation where id = $1 and status <> 'draft' \
                  returning assembly_id, id, author_id, moderation",
-            )
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?,
+                )
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?
+            }
             Target::Comment(id) => {
                 let found: Option<(i64, i64, String)> = sqlx::query_as(
                     "update comments set moderation = moderation where id = $1 and deleted_at is null \
@@ -110,19 +114,27 @@ pub(crate) mod ssr {
                     .fetch_optional(&db.pool)
                     .await?
             }
-            Target::Comment(id) => sqlx::query_as(
-                "select o.assembly_id, c.author_id from comments c join objectives o on o.id = c.objective_id \
+            Target::Comment(id) => {
+                sqlx::query_as(
+                    "select o.assembly_id, c.author_id from comments c join objectives o on o.id = c.objective_id \
                  where c.id = $1 and c.deleted_at is null",
-            )
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?,
+                )
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?
+            }
         };
         let (assembly, author) = row.ok_or(AppError::User(ErrorCode::NotFound))?;
         Ok((AssemblyId(assembly), UserId(author)))
     }
 
-    async fn set_state(tx: &mut Tx<'_>, target: Target, state: &str, reason: Option<&str>, note: Option<&str>) -> Result<(), AppError> {
+    async fn set_state(
+        tx: &mut Tx<'_>,
+        target: Target,
+        state: &str,
+        reason: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<(), AppError> {
         let table = match target {
             Target::Objective(_) => "objectives",
             Target::Comment(_) => "comments",
@@ -540,7 +552,13 @@ pub(crate) mod ssr {
             items,
             suspensions: suspensions
                 .into_iter()
-                .map(|(id, user_id, user, reason, until)| Suspension { id, user_id: UserId(user_id), user, reason, until })
+                .map(|(id, user_id, user, reason, until)| Suspension {
+                    id,
+                    user_id: UserId(user_id),
+                    user,
+                    reason,
+                    until,
+                })
                 .collect(),
             log: log
                 .into_iter()

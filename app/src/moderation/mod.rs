@@ -25,7 +25,8 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 5] = [Reason::OffTopic, Reason::Disrespectful, Reason::PersonalData, Reason::Spam, Reason::Other];
+    pub const ALL: [Reason; 5] =
+        [Reason::OffTopic, Reason::Disrespectful, Reason::PersonalData, Reason::Spam, Reason::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,7 +54,10 @@ pub enum Moderation {
     /// Hidden automatically after reports, until a facilitator reviews it.
     Pending,
     /// Hidden by a facilitator; `note` is shown with the reason when given.
-    Hidden { reason: Reason, note: String },
+    Hidden {
+        reason: Reason,
+        note: String,
+    },
 }
 
 impl Moderation {

@@ -17,7 +17,11 @@ fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
 
 /// A reason picker (`<select name="reason">`) with its label and error.
 #[component]
-fn ReasonSelect(id: String, feedback: Signal<Option<crate::forms::Feedback>>, #[prop(optional)] with_blank: bool) -> impl IntoView {
+fn ReasonSelect(
+    id: String,
+    feedback: Signal<Option<crate::forms::Feedback>>,
+    #[prop(optional)] with_blank: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let typed = feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value("reason")));

@@ -9,7 +9,7 @@ use crate::ids::ObjectiveId;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_objectives")]
-pub async fn list_objectives(assembly_id: i64, query: ListQuery) -> Result<ObjectiveList, AppError> {
+pub async fn list_objectives(assembly_id: i64, #[server(default)] query: ListQuery) -> Result<ObjectiveList, AppError> {
     finish(ssr::list(crate::ids::AssemblyId(assembly_id), query).await, &[])
 }
 
@@ -130,7 +130,11 @@ pub(crate) mod ssr {
             Status::parse(&self.status).unwrap_or(Status::Draft)
         }
         pub fn moderation(&self) -> Moderation {
-            Moderation::from_columns(&self.moderation, self.moderation_reason.as_deref(), self.moderation_note.as_deref())
+            Moderation::from_columns(
+                &self.moderation,
+                self.moderation_reason.as_deref(),
+                self.moderation_note.as_deref(),
+            )
         }
         pub fn assembly(&self) -> AssemblyId {
             AssemblyId(self.assembly_id)
@@ -147,7 +151,8 @@ pub(crate) mod ssr {
 
     /// Loads an objective as `user` may see it: a draft exists for its author only.
     pub async fn load(db: &Db, id: ObjectiveId, user: Option<&SessionUser>) -> Result<Row, AppError> {
-        let row: Option<Row> = sqlx::query_as(&format!("{SELECT} where o.id = $1")).bind(id.0).fetch_optional(&db.pool).await?;
+        let row: Option<Row> =
+            sqlx::query_as(&format!("{SELECT} where o.id = $1")).bind(id.0).fetch_optional(&db.pool).await?;
         match row {
             Some(r) if r.status() != Status::Draft || user.is_some_and(|u| u.id.0 == r.author_id) => Ok(r),
             _ => Err(AppError::User(ErrorCode::NotFound)),
@@ -155,7 +160,12 @@ pub(crate) mod ssr {
     }
 
     /// The end of `user`'s current suspension from `assembly`, if any.
-    pub async fn suspended_until(db: &Db, assembly: AssemblyId, user: UserId, now: i64) -> Result<Option<i64>, AppError> {
+    pub async fn suspended_until(
+        db: &Db,
+        assembly: AssemblyId,
+        user: UserId,
+        now: i64,
+    ) -> Result<Option<i64>, AppError> {
         let row: Option<(i64,)> = sqlx::query_as(
             "select max(until) from suspensions where assembly_id = $1 and user_id = $2 and lifted_at is null and until > $3 \
              having count(*) > 0",
@@ -306,8 +316,10 @@ pub(crate) mod ssr {
         let db = &state.db;
         let user = current_user(db).await?;
         let row = load(db, id, user.as_ref()).await?;
-        let (supports,): (i64,) =
-            sqlx::query_as("select count(*) from supports where objective_id = $1").bind(id.0).fetch_one(&db.pool).await?;
+        let (supports,): (i64,) = sqlx::query_as("select count(*) from supports where objective_id = $1")
+            .bind(id.0)
+            .fetch_one(&db.pool)
+            .await?;
         let viewer = match &user {
             None => Viewer::default(),
             Some(u) => {
@@ -381,7 +393,13 @@ pub(crate) mod ssr {
         }
     }
 
-    async fn save_version(tx: &mut Tx<'_>, id: ObjectiveId, version: i64, f: &Fields, html: &str) -> Result<(), AppError> {
+    async fn save_version(
+        tx: &mut Tx<'_>,
+        id: ObjectiveId,
+        version: i64,
+        f: &Fields,
+        html: &str,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "insert into objective_versions (objective_id, version, title, body_md, body_html, channel, target, created_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -547,7 +565,8 @@ pub(crate) mod ssr {
         }
         if to == Status::Proposed && row.moderation().is_visible() {
             let channel = Channel::parse(&row.channel).unwrap_or(Channel::Other);
-            let fields = Fields { title: row.title.clone(), body: row.body_md.clone(), channel, target: row.target.clone() };
+            let fields =
+                Fields { title: row.title.clone(), body: row.body_md.clone(), channel, target: row.target.clone() };
             reindex(&mut tx, db, id, &fields).await?;
         }
         record(
@@ -579,12 +598,14 @@ pub(crate) mod ssr {
         }
         let mut tx = db.pool.begin().await?;
         let changed = if support {
-            sqlx::query("insert into supports (objective_id, user_id, created_at) values ($1, $2, $3) on conflict do nothing")
-                .bind(id.0)
-                .bind(user.id.0)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?
+            sqlx::query(
+                "insert into supports (objective_id, user_id, created_at) values ($1, $2, $3) on conflict do nothing",
+            )
+            .bind(id.0)
+            .bind(user.id.0)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
         } else {
             sqlx::query("delete from supports where objective_id = $1 and user_id = $2")
                 .bind(id.0)
@@ -606,8 +627,10 @@ pub(crate) mod ssr {
             )
             .await?;
         }
-        let (count,): (i64,) =
-            sqlx::query_as("select count(*) from supports where objective_id = $1").bind(id.0).fetch_one(&mut *tx).await?;
+        let (count,): (i64,) = sqlx::query_as("select count(*) from supports where objective_id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -691,7 +714,11 @@ pub(crate) mod ssr {
         parts
     }
 
-    pub async fn similar(assembly: AssemblyId, title: &str, except: Option<ObjectiveId>) -> Result<Vec<Similar>, AppError> {
+    pub async fn similar(
+        assembly: AssemblyId,
+        title: &str,
+        except: Option<ObjectiveId>,
+    ) -> Result<Vec<Similar>, AppError> {
         let state = app_state()?;
         let title: String = title.chars().take(TITLE_MAX).collect();
         let rows: Vec<(i64, String, String)> = sqlx::query_as(

@@ -101,7 +101,11 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        [Status::Draft].into_iter().chain(Status::PUBLIC).find(|c| c.as_str() == s.trim()).ok_or(ErrorCode::InvalidChoice)
+        [Status::Draft]
+            .into_iter()
+            .chain(Status::PUBLIC)
+            .find(|c| c.as_str() == s.trim())
+            .ok_or(ErrorCode::InvalidChoice)
     }
 
     /// The author edits the text until a facilitator opens the discussion: after that,
@@ -198,6 +202,7 @@ impl Sort {
 /// A listing's filters, sort, search and page: everything the URL carries, so that every
 /// state of the list has a stable address.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListQuery {
     pub channel: Option<Channel>,
     pub status: Option<Status>,
@@ -401,7 +406,9 @@ mod tests {
     fn lifecycle_rules() {
         assert!(Status::Draft.editable() && Status::Proposed.editable());
         assert!(!Status::InDiscussion.editable() && !Status::Voting.editable());
-        assert!(Status::InDiscussion.withdrawable() && !Status::Voting.withdrawable() && !Status::Adopted.withdrawable());
+        assert!(
+            Status::InDiscussion.withdrawable() && !Status::Voting.withdrawable() && !Status::Adopted.withdrawable()
+        );
         assert!(!Status::Draft.supportable() && Status::Proposed.supportable() && !Status::Withdrawn.supportable());
         assert!(!Status::Draft.commentable() && Status::Voting.commentable() && !Status::Rejected.commentable());
         assert!(ready_for_agenda(Status::Proposed, 10, 10));

@@ -154,7 +154,11 @@ fn ObjectiveCard(o: ObjectiveSummary, threshold: i64) -> impl IntoView {
 
 /// Title (with similar objectives as one types), text (with a preview), channel, target.
 #[component]
-fn ObjectiveFields(assembly: i64, feedback: Signal<Option<Feedback>>, #[prop(optional)] initial: Option<Objective>) -> impl IntoView {
+fn ObjectiveFields(
+    assembly: i64,
+    feedback: Signal<Option<Feedback>>,
+    #[prop(optional)] initial: Option<Objective>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let hydrated = use_hydrated();
@@ -166,7 +170,8 @@ fn ObjectiveFields(assembly: i64, feedback: Signal<Option<Feedback>>, #[prop(opt
         .with_untracked(|f| f.as_ref().and_then(|f| f.value("channel")))
         .or(initial.as_ref().map(|o| o.channel.as_str().to_owned()))
         .unwrap_or_default();
-    let channel_error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("channel"))));
+    let channel_error =
+        Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("channel"))));
     let on_title = move |ev: leptos::ev::Event| {
         let title = event_target_value(&ev);
         if title.chars().count() < 4 {
@@ -245,7 +250,8 @@ pub fn NewObjectivePage() -> impl IntoView {
     let feedback = use_feedback(create);
     move || {
         let a = assembly.get();
-        let allowed = user.with(|u| u.as_ref().map(|u| crate::accounts::permissions::participates(u, crate::ids::AssemblyId(a))));
+        let allowed =
+            user.with(|u| u.as_ref().map(|u| crate::accounts::permissions::participates(u, crate::ids::AssemblyId(a))));
         match allowed {
             None => view! { <crate::layout::SignInRequired /> }.into_any(),
             Some(false) => view! { <crate::layout::Forbidden /> }.into_any(),

@@ -112,8 +112,8 @@ pub fn condition(db: &Db, query: &str, placeholder: usize) -> Option<(String, St
 
 /// Short words that say nothing about what an objective is about.
 const STOP_WORDS: &[&str] = &[
-    "les", "des", "une", "pour", "avec", "dans", "sur", "par", "aux", "plus", "que", "qui", "est", "son", "ses", "leur",
-    "the", "and", "for", "with", "mairie",
+    "les", "des", "une", "pour", "avec", "dans", "sur", "par", "aux", "plus", "que", "qui", "est", "son", "ses",
+    "leur", "the", "and", "for", "with", "mairie",
 ];
 
 fn significant(title: &str) -> Vec<String> {
