@@ -179,13 +179,26 @@ pub mod ssr {
     /// form post (no JavaScript), sends the browser back to the form with the error and the
     /// non-secret values it typed, so the page can show both.
     pub fn finish<T>(result: Result<T, AppError>, echo: &[(&str, &str)]) -> Result<T, AppError> {
-        let Err(err) = &result else { return result };
         let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
         let plain_form_post = parts.method == Method::POST
             && parts.uri.path().starts_with("/api/")
             && parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+        let referer = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok());
+        let Err(err) = &result else {
+            // Success without JavaScript: back to the form's page with `done=<function>`, so
+            // the page can confirm it (unless the function chose where to go).
+            if let (true, Some(referer)) = (plain_form_post, referer) {
+                let redirected = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                    .is_some_and(|res| res.0.read().map(|r| r.headers.contains_key(header::LOCATION)).unwrap_or(true));
+                if !redirected {
+                    let endpoint = parts.uri.path().trim_start_matches("/api/");
+                    leptos_axum::redirect(&crate::forms::done_url(referer, endpoint));
+                }
+            }
+            return result;
+        };
         if plain_form_post {
-            if let Some(referer) = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()) {
+            if let Some(referer) = referer {
                 let feedback = crate::forms::Feedback {
                     error: err.clone(),
                     values: echo.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),

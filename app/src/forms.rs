@@ -27,11 +27,21 @@ impl Feedback {
 
 /// `referer` with its feedback parameter replaced by `feedback`.
 pub fn feedback_url(referer: &str, feedback: &Feedback) -> String {
-    let (base, query) = referer.split_once('?').unwrap_or((referer, ""));
-    let kept = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != FEEDBACK_PARAM);
+    with_param(referer, FEEDBACK_PARAM, &serde_json::to_string(feedback).unwrap_or_default())
+}
+
+/// `referer` saying that the form posted to `endpoint` succeeded (`done=<endpoint>`).
+pub fn done_url(referer: &str, endpoint: &str) -> String {
+    with_param(referer, "done", endpoint)
+}
+
+/// `url` without any earlier feedback or confirmation, plus `name=value`.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept = form_urlencoded::parse(query.as_bytes()).filter(|(k, _)| k != FEEDBACK_PARAM && k != "done");
     let mut out = form_urlencoded::Serializer::new(String::new());
     out.extend_pairs(kept);
-    out.append_pair(FEEDBACK_PARAM, &serde_json::to_string(feedback).unwrap_or_default());
+    out.append_pair(name, value);
     format!("{base}?{}", out.finish())
 }
 

@@ -12,6 +12,7 @@ on_both_backends!(
     a_locked_or_closed_discussion_takes_no_comment,
     only_participants_comment,
     a_thousand_comments_are_served_a_page_of_threads_at_a_time,
+    without_javascript_a_comment_is_posted_confirmed_or_refused_with_its_text_kept,
 );
 
 async fn comments_thread_three_levels_deep_with_stance_counts(app: TestApp) {
@@ -165,4 +166,31 @@ async fn a_thousand_comments_are_served_a_page_of_threads_at_a_time(app: TestApp
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.body.matches("class=\"comment\"").count(), 120, "one page of threads is rendered, not all");
     assert!(page.body.contains("?comments=3"), "a link leads to the next page");
+}
+
+async fn without_javascript_a_comment_is_posted_confirmed_or_refused_with_its_text_kept(app: TestApp) {
+    let a = app.assembly_with_people(1).await;
+    let id = a.members[0].propose(a.id, "Un accueil par visioconférence", "online_services").await;
+    let m = &a.members[0];
+    let referer = format!("/objectives/{id}?comments=1");
+    let o = id.to_string();
+    let r = m
+        .post_form("add_comment", &referer, &[("objective_id", &o), ("stance", ""), ("body", "Mon avis détaillé")])
+        .await;
+    let back = r.location().expect("back to the page").to_owned();
+    let page = m.get(back.trim_start_matches(&m.base)).await.body;
+    assert!(page.contains("Mon avis détaillé"), "the text typed is kept");
+    assert!(page.contains("Ce champ est obligatoire."), "the stance error is shown");
+    let r = m
+        .post_form(
+            "add_comment",
+            &back.replace(&m.base, ""),
+            &[("objective_id", &o), ("stance", "for"), ("body", "Mon avis détaillé")],
+        )
+        .await;
+    let back = r.location().expect("back to the page").to_owned();
+    assert!(back.contains("done=add_comment") && back.contains("comments=1") && !back.contains("feedback="), "{back}");
+    let page = m.get(back.trim_start_matches(&m.base)).await.body;
+    assert!(page.contains("Votre commentaire est publié."));
+    assert_eq!(app.count("select count(*) from comments").await, 1);
 }

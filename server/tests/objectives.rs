@@ -16,6 +16,7 @@ on_both_backends!(
     lists_filter_sort_and_paginate_with_stable_urls,
     search_ignores_accents_and_case_and_covers_comments,
     similar_titles_are_suggested_before_posting,
+    the_preview_renders_sanitised_markdown_for_signed_in_people,
     every_objective_action_is_refused_to_the_public_and_to_other_roles,
 );
 
@@ -386,4 +387,16 @@ async fn every_objective_action_is_refused_to_the_public_and_to_other_roles(app:
     assert_eq!(app.count("select count(*) from objectives").await, 1);
     assert_eq!(app.count("select count(*) from supports").await, 0);
     assert_eq!(app.browser().objective(id).await["status"], "proposed");
+}
+
+async fn the_preview_renders_sanitised_markdown_for_signed_in_people(app: TestApp) {
+    let a = app.assembly_with_people(1).await;
+    let m = &a.members[0];
+    let r = m.call("preview_markdown", &[("text", "- **un**\n- <script>alert(1)</script>")]).await;
+    let html: String = r.json();
+    assert!(html.contains("<li><strong>un</strong></li>"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    assert_eq!(m.call("preview_markdown", &[("text", "  ")]).await.error(), "body:required");
+    assert_eq!(m.call("preview_markdown", &[("text", &"x".repeat(10_001))]).await.error(), "body:too_long");
+    assert_eq!(app.browser().call("preview_markdown", &[("text", "x")]).await.status, StatusCode::UNAUTHORIZED);
 }

@@ -159,8 +159,8 @@ pub fn ProfilePage() -> impl IntoView {
             let password = ServerAction::<ChangePassword>::new();
             let profile_feedback = use_feedback(profile);
             let password_feedback = use_feedback(password);
-            let profile_done = use_done(profile, "profile");
-            let password_done = use_done(password, "password");
+            let profile_done = use_done(profile, "update_profile");
+            let password_done = use_done(password, "change_password");
             let locale = i18n.get_locale_untracked();
             view! {
                 <Title text=move || t_string!(i18n, profile.title).to_string() />

@@ -149,7 +149,7 @@ fn CommentView(c: Comment, ctx: Ctx) -> impl IntoView {
                     {(c.own && shown && c.editable_until.is_some()).then(|| view! { <EditCommentForm id body=c.body_md.clone() ctx /> })}
                     {(c.own && !c.deleted).then(|| view! { <DeleteCommentForm id ctx /> })}
                     {(v.can_act() && shown && !c.own).then(|| view! {
-                        <ReportForm target=Target::Comment(id.0) refresh=ctx.refresh />
+                        <ReportForm target=Target::Comment(id.0) />
                     })}
                     {(v.moderator && !c.deleted).then(|| view! {
                         <ModerateForm assembly=ctx.assembly target=Target::Comment(id.0) hidden=!c.moderation.is_visible() refresh=ctx.refresh />

@@ -2,7 +2,7 @@
 //! (bulk actions, suspensions, the moderation log).
 use super::api::{LiftSuspension, Moderate, ReportContent, SuspendMember};
 use super::*;
-use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError};
+use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError, Notice};
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
 use crate::layout::ErrorPage;
@@ -44,17 +44,13 @@ fn ReasonSelect(
 }
 
 #[component]
-pub fn ReportForm(target: Target, refresh: RwSignal<u64>) -> impl IntoView {
+pub fn ReportForm(target: Target) -> impl IntoView {
     let i18n = use_i18n();
     let report = ServerAction::<ReportContent>::new();
     let feedback = use_scoped_feedback(report, Some(("target", target.key())));
+    // No page refresh after a report: the confirmation stays where the person looks. The
+    // content, if now hidden, shows so on the next load.
     let done = Signal::derive(move || report.value().with(|v| matches!(v, Some(Ok(_)))));
-    Effect::new(move |_| {
-        if done.get() {
-            // Leave the confirmation visible a moment before the content may disappear.
-            refresh.update(|n| *n += 1);
-        }
-    });
     let open = feedback.with_untracked(|f| f.is_some());
     let key = target.key();
     view! {
@@ -69,6 +65,7 @@ pub fn ReportForm(target: Target, refresh: RwSignal<u64>) -> impl IntoView {
                     hint=label(move || t!(i18n, moderation.details_hint).into_any()) />
                 <button type="submit" class="button button-secondary">{t!(i18n, moderation.send_report)}</button>
             </ActionForm>
+            <Notice show=done>{t!(i18n, moderation.report_sent)}</Notice>
         </details>
     }
 }

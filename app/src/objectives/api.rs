@@ -69,10 +69,14 @@ pub async fn similar_objectives(assembly_id: i64, title: String) -> Result<Vec<S
 
 #[server(prefix = "/api", endpoint = "preview_markdown")]
 pub async fn preview_markdown(text: String) -> Result<String, AppError> {
-    let result = match super::parse_body(&text, super::BODY_MAX) {
-        Ok(text) => super::markdown::render_async(text).await,
-        Err(code) => Err(AppError::field("body", code)),
-    };
+    let result = async {
+        // Rendering costs CPU: only for people who can write something.
+        let state = crate::state::app_state()?;
+        crate::accounts::permissions::require_user(crate::accounts::session::current_user(&state.db).await?)?;
+        let text = super::parse_body(&text, super::BODY_MAX).map_err(|code| AppError::field("body", code))?;
+        super::markdown::render_async(text).await
+    }
+    .await;
     finish(result, &[])
 }
 

@@ -333,7 +333,17 @@ pub fn ObjectivePage() -> impl IntoView {
             Ok::<_, AppError>((objective, discussion))
         },
     );
+    // After a plain form post (no JavaScript) the server comes back here with `done=…`.
+    let i18n = use_i18n();
+    let done = Memo::new(move |_| query.read().get("done"));
+    let confirmation = move || match done.get().as_deref() {
+        Some("report_content") => Some(t_string!(i18n, moderation.report_sent)),
+        Some("add_comment") => Some(t_string!(i18n, discussion.posted)),
+        Some("support_objective") => Some(t_string!(i18n, objectives.support_saved)),
+        _ => None,
+    };
     view! {
+        {move || confirmation().map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
@@ -456,7 +466,7 @@ fn ObjectiveView(
                     })}
                 </div>
                 {(v.can_act() && !v.is_author && o.status != Status::Draft && !matches!(o.moderation, crate::moderation::Moderation::Hidden { .. })).then(|| view! {
-                    <ReportForm target=Target::Objective(o.id.0) refresh />
+                    <ReportForm target=Target::Objective(o.id.0) />
                 })}
                 {(v.moderator && o.status != Status::Draft).then(|| view! {
                     <ModerateForm assembly=o.assembly_id.0 target=Target::Objective(o.id.0) hidden=!o.moderation.is_visible() refresh />
