@@ -546,7 +546,15 @@ pub(crate) mod ssr {
         .bind(assembly.0)
         .fetch_all(&db.pool)
         .await?;
+        let members: Vec<(i64, String)> = sqlx::query_as(
+            "select distinct u.id, u.display_name from memberships m join users u on u.id = m.user_id \
+             where m.assembly_id = $1 and m.role in ('member', 'facilitator') and u.disabled = 0 order by u.display_name",
+        )
+        .bind(assembly.0)
+        .fetch_all(&db.pool)
+        .await?;
         Ok(Queue {
+            members: members.into_iter().map(|(id, name)| (UserId(id), name)).collect(),
             assembly_name,
             threshold,
             items,

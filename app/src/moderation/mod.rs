@@ -198,6 +198,8 @@ pub struct Queue {
     pub items: Vec<QueueItem>,
     pub suspensions: Vec<Suspension>,
     pub log: Vec<LogEntry>,
+    /// The assembly's members and facilitators (who can be suspended), by name.
+    pub members: Vec<(UserId, String)>,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
 use crate::layout::ErrorPage;
 use leptos::prelude::*;
+use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -144,18 +145,9 @@ fn QueueView(
     let suspend_feedback = use_feedback(suspend);
     let threshold = ServerAction::<crate::objectives::api::SetSupportThreshold>::new();
     let threshold_feedback = use_feedback(threshold);
-    let Queue { assembly_name, threshold: current_threshold, items, suspensions, log } = q;
+    let Queue { assembly_name, threshold: current_threshold, items, suspensions, log, members } = q;
     let count = items.len();
     let (no_items, no_suspensions, no_log) = (items.is_empty(), suspensions.is_empty(), log.is_empty());
-    let authors: Vec<(UserId, String)> = {
-        let mut seen = Vec::new();
-        for item in &items {
-            if !seen.iter().any(|(id, _)| *id == item.author_id) {
-                seen.push((item.author_id, item.author.clone()));
-            }
-        }
-        seen
-    };
     view! {
         <Title text=move || t_string!(i18n, moderation.queue_title).to_string() />
         <p><A href=format!("/assemblies/{assembly}")>{assembly_name}</A></p>
@@ -228,14 +220,14 @@ fn QueueView(
                     </li>
                 }).collect_view()}
             </ul>
-            {(!authors.is_empty()).then(|| view! {
+            {(!members.is_empty()).then(|| view! {
                 <ActionForm action=suspend attr:novalidate=true>
                     <FormError feedback=suspend_feedback />
                     <input type="hidden" name="assembly_id" value=assembly />
                     <div class="field">
                         <label for="suspend-user">{t!(i18n, moderation.member)}</label>
                         <select id="suspend-user" name="user_id">
-                            {authors.iter().map(|(id, name)| view! { <option value=id.0>{name.clone()}</option> }).collect_view()}
+                            {members.into_iter().map(|(id, name)| view! { <option value=id.0>{name}</option> }).collect_view()}
                         </select>
                     </div>
                     <Field name="days" kind="number" feedback=suspend_feedback value="7".to_owned()
@@ -263,7 +255,7 @@ fn QueueView(
                 {log.into_iter().map(|e| view! {
                     <li>
                         {format_datetime(e.created_at)}" · "{e.actor.clone().unwrap_or_else(|| t_string!(i18n, moderation.automatic).to_owned())}
-                        " · "<code>{e.action.clone()}</code>" · "{e.target_type.clone()}{e.target_id.map(|i| format!(" #{i}"))}
+                        " · "{log_action(locale, &e.action)}" · "{log_target(locale, &e.target_type)}{e.target_id.map(|i| format!(" {}{i}", td_string!(locale, moderation.number_prefix)))}
                     </li>
                 }).collect_view()}
             </ul>
@@ -271,4 +263,25 @@ fn QueueView(
     }
 }
 
-use crate::ids::UserId;
+fn log_action(locale: Locale, action: &str) -> String {
+    let text = match action {
+        "moderation.auto_hide" => td_string!(locale, moderation.log_auto_hide),
+        "moderation.hide" => td_string!(locale, moderation.log_hide),
+        "moderation.restore" => td_string!(locale, moderation.log_restore),
+        "moderation.dismiss" => td_string!(locale, moderation.log_dismiss),
+        "moderation.lock" => td_string!(locale, moderation.log_lock),
+        "moderation.unlock" => td_string!(locale, moderation.log_unlock),
+        "moderation.suspend" => td_string!(locale, moderation.log_suspend),
+        "moderation.lift_suspension" => td_string!(locale, moderation.log_lift),
+        other => return other.to_owned(),
+    };
+    text.to_owned()
+}
+
+fn log_target(locale: Locale, kind: &str) -> &'static str {
+    match kind {
+        "objective" => td_string!(locale, moderation.kind_objective),
+        "comment" => td_string!(locale, moderation.kind_comment),
+        _ => td_string!(locale, moderation.member),
+    }
+}
