@@ -7,6 +7,7 @@ use crate::discussion::pages::DiscussionSection;
 use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{channel_name, format_date, format_datetime, moderation_text, sort_name, status_name};
+use crate::accounts::permissions::{moderates, participates};
 use crate::layout::{use_current_user, ErrorPage};
 use crate::moderation::pages::{ModerateForm, ReportForm};
 use crate::moderation::Target;
@@ -43,9 +44,24 @@ pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
     });
     let list = Resource::new(move || (assembly.get(), query.get()), |(a, q)| list_objectives(a, q));
     let locale = i18n.get_locale_untracked();
+    let user = use_current_user();
     view! {
         <section aria-labelledby="objectives-heading" class="objectives">
             <h2 id="objectives-heading">{t!(i18n, objectives.title)}</h2>
+            // First on a phone: what a member came to do. The server checks again.
+            {move || {
+                let a = crate::ids::AssemblyId(assembly.get());
+                user.with(|u| u.as_ref().map(|u| (participates(u, a), moderates(u, a)))).map(|(propose, moderate)| view! {
+                    <div class="list-actions">
+                        {propose.then(|| view! {
+                            <A href=format!("/assemblies/{a}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
+                        })}
+                        {moderate.then(|| view! {
+                            <A href=format!("/assemblies/{a}/moderation") attr:class="button button-secondary">{t!(i18n, moderation.queue_title)}</A>
+                        })}
+                    </div>
+                })
+            }}
             <Form method="GET" action="" attr:class="filters" attr:role="search">
                 <div class="field field-search">
                     <label for="search-q">{t!(i18n, objectives.search)}</label>
@@ -85,7 +101,7 @@ pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
                         // The assembly's own section already says when it does not exist.
                         Err(e) if e.code() == crate::error::ErrorCode::NotFound => ().into_any(),
                         Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(list) => view! { <ListBody list query=query.get_untracked() assembly=assembly.get_untracked() /> }.into_any(),
+                        Ok(list) => view! { <ListBody list query=query.get_untracked() /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -94,20 +110,12 @@ pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
 }
 
 #[component]
-fn ListBody(list: ObjectiveList, query: ListQuery, assembly: i64) -> impl IntoView {
+fn ListBody(list: ObjectiveList, query: ListQuery) -> impl IntoView {
     let i18n = use_i18n();
     let (page, pages, total) = (list.page, list.pages, list.total);
     let prev = (page > 1).then(|| format!("?{}", query.to_query(page - 1)));
     let next = (page < pages).then(|| format!("?{}", query.to_query(page + 1)));
     view! {
-        <div class="list-actions">
-            {list.can_propose.then(|| view! {
-                <A href=format!("/assemblies/{assembly}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
-            })}
-            {list.can_moderate.then(|| view! {
-                <A href=format!("/assemblies/{assembly}/moderation") attr:class="button button-secondary">{t!(i18n, moderation.queue_title)}</A>
-            })}
-        </div>
         {(!list.drafts.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="drafts-heading">
                 <h3 id="drafts-heading">{t!(i18n, objectives.my_drafts)}</h3>
