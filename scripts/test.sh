@@ -27,4 +27,4 @@ step "unit tests (domain rules) and integration tests (real server on SQLite and
 )
 
 step "browser tests (Chromium, axe-core)"
-(cd end2end && node --test --test-concurrency=1 --test-timeout=240000 tests/)
+(cd end2end && node --test --test-concurrency=1 --test-timeout=600000 tests/)

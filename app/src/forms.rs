@@ -133,9 +133,15 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] multiline: bool,
+    /// Makes the element ids unique when a page repeats a form (a reply form per comment).
+    #[prop(optional, into)]
+    scope: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{name}");
+    let id = match scope {
+        Some(scope) => format!("field-{name}-{scope}"),
+        None => format!("field-{name}"),
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();

@@ -80,7 +80,7 @@ fn CommentForm(ctx: Ctx, parent: Option<CommentId>) -> impl IntoView {
     let feedback = use_scoped_feedback(add, Some(("parent_id", scope.clone())));
     let typed_stance = feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value("stance")));
     let stance_error = Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("stance"))));
-    let suffix = scope.clone();
+    let suffix = if scope.is_empty() { "new".to_owned() } else { scope.clone() };
     let heading_id = format!("comment-form-{suffix}");
     let heading_for = heading_id.clone();
     view! {
@@ -105,7 +105,7 @@ fn CommentForm(ctx: Ctx, parent: Option<CommentId>) -> impl IntoView {
                     {move || stance_error.get().map(|code| crate::i18n_texts::error_text(i18n.get_locale(), code))}
                 </p>
             </fieldset>
-            <Field name="body" feedback multiline=true maxlength=COMMENT_MAX
+            <Field name="body" feedback multiline=true maxlength=COMMENT_MAX scope=format!("reply-{suffix}")
                 label=label(move || t!(i18n, discussion.body).into_any())
                 hint=label(move || t!(i18n, discussion.body_hint).into_any()) />
             <button type="submit" class="button">{t!(i18n, discussion.post)}</button>
@@ -176,7 +176,7 @@ fn EditCommentForm(id: CommentId, body: String, ctx: Ctx) -> impl IntoView {
             <ActionForm action=edit attr:novalidate=true>
                 <FormError feedback />
                 <input type="hidden" name="comment_id" value=id.0 />
-                <Field name="body" feedback multiline=true maxlength=COMMENT_MAX value=body
+                <Field name="body" feedback multiline=true maxlength=COMMENT_MAX value=body scope=format!("edit-{id}")
                     label=label(move || t!(i18n, discussion.body).into_any())
                     hint=label(move || t!(i18n, discussion.edit_hint).into_any()) />
                 <button type="submit" class="button">{t!(i18n, discussion.save)}</button>

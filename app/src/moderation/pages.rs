@@ -61,7 +61,7 @@ pub fn ReportForm(target: Target) -> impl IntoView {
                 <FormError feedback />
                 <input type="hidden" name="target" value=key.clone() />
                 <ReasonSelect id=format!("report-reason-{key}") feedback />
-                <Field name="details" feedback required=false maxlength=DETAILS_MAX value=String::new()
+                <Field name="details" feedback required=false maxlength=DETAILS_MAX value=String::new() scope=key.clone()
                     label=label(move || t!(i18n, moderation.details).into_any())
                     hint=label(move || t!(i18n, moderation.details_hint).into_any()) />
                 <button type="submit" class="button button-secondary">{t!(i18n, moderation.send_report)}</button>
@@ -96,7 +96,7 @@ pub fn ModerateForm(assembly: i64, target: Target, hidden: bool, refresh: RwSign
                     view! {
                         <input type="hidden" name="action" value="hide" />
                         <ReasonSelect id=format!("hide-reason-{key}") feedback />
-                        <Field name="note" feedback required=false maxlength=DETAILS_MAX value=String::new()
+                        <Field name="note" feedback required=false maxlength=DETAILS_MAX value=String::new() scope=key.clone()
                             label=label(move || t!(i18n, moderation.note).into_any())
                             hint=label(move || t!(i18n, moderation.note_hint).into_any()) />
                         <button type="submit" class="button button-danger">{t!(i18n, moderation.hide)}</button>

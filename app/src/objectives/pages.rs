@@ -3,11 +3,11 @@
 //! its supports and discussion, and the history of its versions.
 use super::api::*;
 use super::*;
+use crate::accounts::permissions::{moderates, participates};
 use crate::discussion::pages::DiscussionSection;
 use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{channel_name, format_date, format_datetime, moderation_text, sort_name, status_name};
-use crate::accounts::permissions::{moderates, participates};
 use crate::layout::{use_current_user, ErrorPage};
 use crate::moderation::pages::{ModerateForm, ReportForm};
 use crate::moderation::Target;
