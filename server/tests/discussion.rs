@@ -36,6 +36,12 @@ async fn comments_thread_three_levels_deep_with_stance_counts(app: TestApp) {
     let page = app.browser().get(&format!("/objectives/{id}")).await;
     assert!(page.body.contains("<strong>trop élevé</strong>") && page.body.contains("À chiffrer avec le service."));
     assert!(page.body.contains("Contre : 1") && page.body.contains("Pour : 2"));
+    // A member's page repeats the reply, report and edit forms: every id stays unique.
+    for (who, b) in [("member", &a.members[2]), ("facilitator", &a.facilitator)] {
+        let page = b.get(&format!("/objectives/{id}")).await;
+        assert!(page.body.matches("name=\"parent_id\"").count() >= 3, "{who} sees reply forms");
+        assert_eq!(page.duplicate_ids(), Vec::<String>::new(), "duplicate ids on the {who}'s page");
+    }
     let o = id.to_string();
     let other = a.members[0].propose(a.id, "Autre objectif", "other").await;
     let r = a.members[1]

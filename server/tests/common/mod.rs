@@ -221,6 +221,19 @@ impl Reply {
             other => other.to_string(),
         }
     }
+    /// Element ids used more than once in an HTML page (a label would name the wrong field).
+    pub fn duplicate_ids(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut twice = Vec::new();
+        for part in self.body.split(" id=\"").skip(1) {
+            let id = part.split('"').next().unwrap_or_default().to_owned();
+            if !seen.insert(id.clone()) {
+                twice.push(id);
+            }
+        }
+        twice
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
     }
