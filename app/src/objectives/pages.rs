@@ -67,32 +67,38 @@ pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
                     <label for="search-q">{t!(i18n, objectives.search)}</label>
                     <input id="search-q" type="search" name="q" maxlength="200" value=move || query.with(|q| q.q.clone()) />
                 </div>
-                <div class="field">
-                    <label for="filter-channel">{t!(i18n, objectives.channel)}</label>
-                    <select id="filter-channel" name="channel">
-                        <option value="">{t!(i18n, objectives.all_channels)}</option>
-                        {Channel::ALL.into_iter().map(|c| view! {
-                            <option value=c.as_str() selected=move || query.with(|q| q.channel == Some(c))>{channel_name(locale, c)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-status">{t!(i18n, objectives.status)}</label>
-                    <select id="filter-status" name="status">
-                        <option value="">{t!(i18n, objectives.all_statuses)}</option>
-                        {Status::PUBLIC.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || query.with(|q| q.status == Some(s))>{status_name(locale, s)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-sort">{t!(i18n, objectives.sort)}</label>
-                    <select id="filter-sort" name="sort">
-                        {Sort::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || query.with(|q| q.sort == s)>{sort_name(locale, s)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                // Folded (it is long on a phone) unless a filter or a sort is in use.
+                <details class="more-filters" open=move || query.with(|q| q.channel.is_some() || q.status.is_some() || q.sort != Sort::Newest)>
+                    <summary>{t!(i18n, objectives.more_filters)}</summary>
+                    <div class="filter-fields">
+                        <div class="field">
+                            <label for="filter-channel">{t!(i18n, objectives.channel)}</label>
+                            <select id="filter-channel" name="channel">
+                                <option value="">{t!(i18n, objectives.all_channels)}</option>
+                                {Channel::ALL.into_iter().map(|c| view! {
+                                    <option value=c.as_str() selected=move || query.with(|q| q.channel == Some(c))>{channel_name(locale, c)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="filter-status">{t!(i18n, objectives.status)}</label>
+                            <select id="filter-status" name="status">
+                                <option value="">{t!(i18n, objectives.all_statuses)}</option>
+                                {Status::PUBLIC.into_iter().map(|s| view! {
+                                    <option value=s.as_str() selected=move || query.with(|q| q.status == Some(s))>{status_name(locale, s)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="filter-sort">{t!(i18n, objectives.sort)}</label>
+                            <select id="filter-sort" name="sort">
+                                {Sort::ALL.into_iter().map(|s| view! {
+                                    <option value=s.as_str() selected=move || query.with(|q| q.sort == s)>{sort_name(locale, s)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                </details>
                 <button type="submit" class="button">{t!(i18n, objectives.apply)}</button>
             </Form>
             <Suspense fallback=|| ()>
