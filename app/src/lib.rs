@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod objectives;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod voting;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
