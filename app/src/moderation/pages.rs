@@ -5,6 +5,7 @@ use super::*;
 use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError, Notice};
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
+use crate::ids::UserId;
 use crate::layout::ErrorPage;
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -146,6 +147,9 @@ fn QueueView(
     let threshold = ServerAction::<crate::objectives::api::SetSupportThreshold>::new();
     let threshold_feedback = use_feedback(threshold);
     let Queue { assembly_name, threshold: current_threshold, items, suspensions, log, members } = q;
+    // Nobody suspends themselves (the server refuses it too).
+    let me = crate::layout::use_current_user().with_untracked(|u| u.as_ref().map(|u| u.id));
+    let members: Vec<(UserId, String)> = members.into_iter().filter(|(id, _)| Some(*id) != me).collect();
     let count = items.len();
     let (no_items, no_suspensions, no_log) = (items.is_empty(), suspensions.is_empty(), log.is_empty());
     view! {
