@@ -36,6 +36,25 @@ pub mod ssr {
         pub details: serde_json::Value,
     }
 
+    impl<'a> Event<'a> {
+        /// `action` by `actor` (`None`: the system) in `assembly`, on `target` (type, id),
+        /// without details.
+        pub fn new(actor: Option<UserId>, assembly: AssemblyId, action: &'a str, target: (&'a str, i64)) -> Self {
+            Event {
+                actor,
+                assembly: Some(assembly),
+                action,
+                target_type: target.0,
+                target_id: Some(target.1),
+                details: serde_json::Value::Object(Default::default()),
+            }
+        }
+
+        pub fn details(self, details: serde_json::Value) -> Self {
+            Event { details, ..self }
+        }
+    }
+
     pub async fn record(tx: &mut sqlx::Transaction<'_, sqlx::Any>, event: Event<'_>) -> Result<(), AppError> {
         sqlx::query(
             "insert into audit_events (actor_id, assembly_id, action, target_type, target_id, details, created_at) \

@@ -217,14 +217,8 @@ pub(crate) mod ssr {
         search::index_comment(&mut tx, db.backend, CommentId(id), objective, &body).await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(row.assembly()),
-                action: "comment.create",
-                target_type: "comment",
-                target_id: Some(id),
-                details: json!({ "objective": objective.0, "stance": stance.as_str() }),
-            },
+            Event::new(Some(user.id), row.assembly(), "comment.create", ("comment", id))
+                .details(json!({ "objective": objective.0, "stance": stance.as_str() })),
         )
         .await?;
         tx.commit().await?;
@@ -280,14 +274,8 @@ pub(crate) mod ssr {
         search::index_comment(&mut tx, db.backend, id, objective, &body).await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: "comment.edit",
-                target_type: "comment",
-                target_id: Some(id.0),
-                details: json!({ "objective": objective.0 }),
-            },
+            Event::new(Some(user.id), assembly, "comment.edit", ("comment", id.0))
+                .details(json!({ "objective": objective.0 })),
         )
         .await?;
         tx.commit().await?;
@@ -324,14 +312,8 @@ pub(crate) mod ssr {
         search::unindex_comment(&mut tx, db.backend, id).await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(crate::ids::AssemblyId(assembly)),
-                action: "comment.delete",
-                target_type: "comment",
-                target_id: Some(id.0),
-                details: json!({ "objective": objective }),
-            },
+            Event::new(Some(user.id), crate::ids::AssemblyId(assembly), "comment.delete", ("comment", id.0))
+                .details(json!({ "objective": objective })),
         )
         .await?;
         tx.commit().await?;

@@ -228,14 +228,8 @@ pub(crate) mod ssr {
         .on_constraint(&["report_open_unique", "reports.reporter_id"], || AppError::User(ErrorCode::AlreadyReported))?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: "report.create",
-                target_type: target.kind(),
-                target_id: Some(target.id()),
-                details: json!({ "report": report_id, "reason": reason.as_str() }),
-            },
+            Event::new(Some(user.id), assembly, "report.create", (target.kind(), target.id()))
+                .details(json!({ "report": report_id, "reason": reason.as_str() })),
         )
         .await?;
         let (reporters,): (i64,) = sqlx::query_as(
@@ -250,14 +244,8 @@ pub(crate) mod ssr {
             sync_index(&mut tx, db.backend, target, false).await?;
             record(
                 &mut tx,
-                Event {
-                    actor: None,
-                    assembly: Some(assembly),
-                    action: "moderation.auto_hide",
-                    target_type: target.kind(),
-                    target_id: Some(target.id()),
-                    details: json!({ "reporters": reporters }),
-                },
+                Event::new(None, assembly, "moderation.auto_hide", (target.kind(), target.id()))
+                    .details(json!({ "reporters": reporters })),
             )
             .await?;
         }
@@ -350,14 +338,12 @@ pub(crate) mod ssr {
             .await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: if locked { "moderation.lock" } else { "moderation.unlock" },
-                target_type: "objective",
-                target_id: Some(objective.0),
-                details: json!({}),
-            },
+            Event::new(
+                Some(user.id),
+                assembly,
+                if locked { "moderation.lock" } else { "moderation.unlock" },
+                ("objective", objective.0),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -404,14 +390,8 @@ pub(crate) mod ssr {
         .await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: "moderation.suspend",
-                target_type: "user",
-                target_id: Some(member.0),
-                details: json!({ "suspension": id, "days": days, "reason": reason }),
-            },
+            Event::new(Some(user.id), assembly, "moderation.suspend", ("user", member.0))
+                .details(json!({ "suspension": id, "days": days, "reason": reason })),
         )
         .await?;
         tx.commit().await?;
@@ -437,14 +417,8 @@ pub(crate) mod ssr {
             .await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(AssemblyId(assembly)),
-                action: "moderation.lift_suspension",
-                target_type: "user",
-                target_id: Some(member),
-                details: json!({ "suspension": suspension }),
-            },
+            Event::new(Some(user.id), AssemblyId(assembly), "moderation.lift_suspension", ("user", member))
+                .details(json!({ "suspension": suspension })),
         )
         .await?;
         tx.commit().await?;

@@ -466,14 +466,13 @@ pub(crate) mod ssr {
         }
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: if publish { "objective.propose" } else { "objective.draft" },
-                target_type: "objective",
-                target_id: Some(id.0),
-                details: json!({ "title": fields.title, "channel": fields.channel.as_str() }),
-            },
+            Event::new(
+                Some(user.id),
+                assembly,
+                if publish { "objective.propose" } else { "objective.draft" },
+                ("objective", id.0),
+            )
+            .details(json!({ "title": fields.title, "channel": fields.channel.as_str() })),
         )
         .await?;
         tx.commit().await?;
@@ -516,14 +515,8 @@ pub(crate) mod ssr {
         }
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(row.assembly()),
-                action: "objective.edit",
-                target_type: "objective",
-                target_id: Some(id.0),
-                details: json!({ "version": version }),
-            },
+            Event::new(Some(user.id), row.assembly(), "objective.edit", ("objective", id.0))
+                .details(json!({ "version": version })),
         )
         .await?;
         tx.commit().await?;
@@ -575,14 +568,8 @@ pub(crate) mod ssr {
         }
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(row.assembly()),
-                action,
-                target_type: "objective",
-                target_id: Some(id.0),
-                details: json!({ "from": row.status, "to": to.as_str() }),
-            },
+            Event::new(Some(user.id), row.assembly(), action, ("objective", id.0))
+                .details(json!({ "from": row.status, "to": to.as_str() })),
         )
         .await?;
         tx.commit().await?;
@@ -620,14 +607,12 @@ pub(crate) mod ssr {
         if changed.rows_affected() > 0 {
             record(
                 &mut tx,
-                Event {
-                    actor: Some(user.id),
-                    assembly: Some(row.assembly()),
-                    action: if support { "objective.support" } else { "objective.unsupport" },
-                    target_type: "objective",
-                    target_id: Some(id.0),
-                    details: json!({}),
-                },
+                Event::new(
+                    Some(user.id),
+                    row.assembly(),
+                    if support { "objective.support" } else { "objective.unsupport" },
+                    ("objective", id.0),
+                ),
             )
             .await?;
         }
@@ -763,14 +748,8 @@ pub(crate) mod ssr {
             .await?;
         record(
             &mut tx,
-            Event {
-                actor: Some(user.id),
-                assembly: Some(assembly),
-                action: "assembly.support_threshold",
-                target_type: "assembly",
-                target_id: Some(assembly.0),
-                details: json!({ "threshold": threshold }),
-            },
+            Event::new(Some(user.id), assembly, "assembly.support_threshold", ("assembly", assembly.0))
+                .details(json!({ "threshold": threshold })),
         )
         .await?;
         tx.commit().await?;
