@@ -320,6 +320,21 @@ async fn hostile_text_in_objectives_comments_and_reports_is_inert(app: TestApp) 
             .await;
         assert!(r.ok(), "{r:?}");
     }
+    // A suspension reason is shown to facilitators.
+    let me: Value = hostile_name.current_user().await.expect("signed in");
+    let r = a
+        .facilitator
+        .call(
+            "suspend_member",
+            &[
+                ("assembly_id", &a.id.to_string()),
+                ("user_id", &me["id"].to_string()),
+                ("days", "1"),
+                ("reason", PAYLOADS[2]),
+            ],
+        )
+        .await;
+    assert!(r.ok(), "{r:?}");
     // One hidden comment restored, so the page shows rendered hostile Markdown too.
     let c: (i64,) = sqlx::query_as("select min(id) from comments").fetch_one(&app.state.db.pool).await.unwrap();
     assert!(a.facilitator.moderate(a.id, &[&format!("comment-{}", c.0)], "restore", "").await.ok());
