@@ -395,3 +395,18 @@ test('a visitor without an account sees the objectives, the discussion and the m
   await page.getByRole('link', { name: 'Connectez-vous pour participer' }).first().waitFor();
   await page.context().close();
 });
+
+test('while member D types a title close to A’s, the form points to A’s objective', async () => {
+  const page = s.d;
+  await page.goto(`${server.base}/assemblies/${s.assembly}/objectives/new`);
+  await check(page, 'new objective form (member D)');
+  await page.getByLabel('Titre de l’objectif').pressSequentially('Horaires du guichet élargis', { delay: 20 });
+  const similar = page.locator('.similar');
+  await similar.getByText('Des objectifs proches existent déjà', { exact: false }).waitFor();
+  const link = similar.getByRole('link', { name: new RegExp(A_TITLE) });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), `/objectives/${s.objectiveA}`);
+  assert.equal(await similar.getByRole('link', { name: new RegExp(B_TITLE) }).count(), 0, 'an unrelated title is not suggested');
+  assert.equal(await page.getByLabel('Titre de l’objectif').inputValue(), 'Horaires du guichet élargis', 'what D typed stays');
+  await check(page, 'new objective form with similar objectives');
+});

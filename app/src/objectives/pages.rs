@@ -212,7 +212,12 @@ fn ObjectiveFields(
             {move || (!similar.read().is_empty()).then(|| view! {
                 <p>{t!(i18n, objectives.similar_intro)}</p>
                 <ul>{similar.get().into_iter().map(|s| view! {
-                    <li><a href=format!("/objectives/{}", s.id) target="_blank">{s.title}</a>" ("{status_name(locale, s.status)}")"</li>
+                    <li>
+                        // A new tab, so that what the member has typed here is not lost.
+                        <a href=format!("/objectives/{}", s.id) target="_blank" rel="noopener">
+                            {s.title}<span class="visually-hidden">" "{t!(i18n, objectives.new_tab)}</span>
+                        </a>" ("{status_name(locale, s.status)}")"
+                    </li>
                 }).collect_view()}</ul>
             })}
         </div>
