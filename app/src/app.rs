@@ -8,6 +8,8 @@ use crate::i18n::*;
 use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use crate::moderation::pages::ModerationPage;
 use crate::objectives::pages::{EditObjectivePage, HistoryPage, NewObjectivePage, ObjectivePage};
+use crate::sittings::pages::{SittingPage, SittingsPage};
+use crate::voting::pages::RoundPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -67,6 +69,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("objectives/:id") view=ObjectivePage />
                         <Route path=path!("objectives/:id/edit") view=EditObjectivePage />
                         <Route path=path!("objectives/:id/history") view=HistoryPage />
+                        <Route path=path!("assemblies/:id/sittings") view=SittingsPage />
+                        <Route path=path!("sittings/:id") view=SittingPage />
+                        <Route path=path!("rounds/:id") view=RoundPage />
                         <Route path=path!("admin") view=AdminHome />
                         <Route path=path!("admin/assemblies") view=AdminAssembliesPage />
                         <Route path=path!("admin/assemblies/:id") view=AdminAssemblyPage />

@@ -38,6 +38,18 @@ pub enum ErrorCode {
     DiscussionLocked,
     AlreadyReported,
     ReplyTooDeep,
+    TooFewObjectives,
+    ObjectiveNotVotable,
+    BallotIncomplete,
+    TooManyChoices,
+    RoundClosed,
+    ReceiptRequired,
+    ReceiptInvalid,
+    NoProxy,
+    ProxyGiven,
+    ProxyTaken,
+    EndBeforeStart,
+    PlaceOrLinkRequired,
     Internal,
     Network,
 }
@@ -97,9 +109,13 @@ impl AppError {
             }
             AppError::User(ErrorCode::NotFound) => StatusCode::NOT_FOUND,
             AppError::User(ErrorCode::TooManyAttempts | ErrorCode::RateLimited) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::User(ErrorCode::LoginTaken | ErrorCode::AlreadyReported | ErrorCode::InvalidState) => {
-                StatusCode::CONFLICT
-            }
+            AppError::User(
+                ErrorCode::LoginTaken
+                | ErrorCode::AlreadyReported
+                | ErrorCode::InvalidState
+                | ErrorCode::RoundClosed
+                | ErrorCode::ProxyTaken,
+            ) => StatusCode::CONFLICT,
             AppError::User(_) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -35,6 +35,18 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         DiscussionLocked => td_string!(locale, error_codes.discussion_locked),
         AlreadyReported => td_string!(locale, error_codes.already_reported),
         ReplyTooDeep => td_string!(locale, error_codes.reply_too_deep),
+        EndBeforeStart => td_string!(locale, error_codes.end_before_start),
+        PlaceOrLinkRequired => td_string!(locale, error_codes.place_or_link_required),
+        TooFewObjectives => td_string!(locale, error_codes.too_few_objectives),
+        ObjectiveNotVotable => td_string!(locale, error_codes.objective_not_votable),
+        BallotIncomplete => td_string!(locale, error_codes.ballot_incomplete),
+        TooManyChoices => td_string!(locale, error_codes.too_many_choices),
+        RoundClosed => td_string!(locale, error_codes.round_closed),
+        ReceiptRequired => td_string!(locale, error_codes.receipt_required),
+        ReceiptInvalid => td_string!(locale, error_codes.receipt_invalid),
+        NoProxy => td_string!(locale, error_codes.no_proxy),
+        ProxyGiven => td_string!(locale, error_codes.proxy_given),
+        ProxyTaken => td_string!(locale, error_codes.proxy_taken),
         Internal => td_string!(locale, error_codes.internal),
         Network => td_string!(locale, error_codes.network),
     }
@@ -62,8 +74,15 @@ pub fn invitation_status_name(locale: Locale, status: InvitationStatus) -> &'sta
 /// (UTC+1, +2 in summer), computed without a time-zone database: the EU rule is fixed.
 fn paris(ts: i64) -> time::OffsetDateTime {
     let utc = time::OffsetDateTime::from_unix_timestamp(ts).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let offset = time::UtcOffset::from_hms(paris_offset_hours(ts), 0, 0).unwrap_or(time::UtcOffset::UTC);
+    utc.to_offset(offset)
+}
+
+/// French legal time's offset from UTC at `ts`: summer time runs from the last Sunday of
+/// March 01:00 UTC to the last Sunday of October 01:00 UTC.
+pub fn paris_offset_hours(ts: i64) -> i8 {
+    let utc = time::OffsetDateTime::from_unix_timestamp(ts).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let year = utc.year();
-    // Summer time runs from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
     let last_sunday = |month: time::Month| {
         let last = time::Date::from_calendar_date(year, month, 31).unwrap_or(time::Date::MIN);
         let back = last.weekday().number_days_from_sunday();
@@ -71,9 +90,23 @@ fn paris(ts: i64) -> time::OffsetDateTime {
     };
     let start = last_sunday(time::Month::March).with_hms(1, 0, 0).map(|d| d.assume_utc());
     let end = last_sunday(time::Month::October).with_hms(1, 0, 0).map(|d| d.assume_utc());
-    let summer = matches!((start, end), (Ok(s), Ok(e)) if utc >= s && utc < e);
-    let offset = time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    utc.to_offset(offset)
+    if matches!((start, end), (Ok(s), Ok(e)) if utc >= s && utc < e) {
+        2
+    } else {
+        1
+    }
+}
+
+/// `2026-12-10` and `18:30` in French time, as a date and a time input expect them.
+pub fn input_date_time(ts: i64) -> (String, String) {
+    let d = paris(ts);
+    (format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()), format!("{:02}:{:02}", d.hour(), d.minute()))
+}
+
+/// `18:30`
+pub fn format_time(ts: i64) -> String {
+    let d = paris(ts);
+    format!("{:02}:{:02}", d.hour(), d.minute())
 }
 
 /// `28/11/2026`

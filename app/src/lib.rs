@@ -17,8 +17,10 @@ pub mod forms;
 pub mod i18n_texts;
 pub mod ids;
 pub mod layout;
+pub mod live;
 pub mod moderation;
 pub mod objectives;
+pub mod sittings;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod voting;

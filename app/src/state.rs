@@ -26,6 +26,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Config,
+    /// Live events for sitting pages (in-process, and across instances on PostgreSQL).
+    pub events: crate::live::ssr::Events,
 }
 
 /// The state, from a server function's or component's context.

@@ -22,7 +22,11 @@ use tower_http::compression::CompressionLayer;
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    Ok(AppState { leptos_options: settings.leptos_options(), db, config: settings.app_config() })
+    let events = app::live::ssr::Events::default();
+    if db.backend == app::db::Backend::Postgres {
+        events.listen(&settings.database_url).await?;
+    }
+    Ok(AppState { leptos_options: settings.leptos_options(), db, config: settings.app_config(), events })
 }
 
 /// Server functions that check a password or create an account. On top of the per-account
@@ -69,7 +73,41 @@ fn rate_limited_routes(api_context: impl Fn() + Clone + Send + Sync + 'static, b
     }))
 }
 
+/// Recounts every closed round, prints one line per round, and returns how many differ.
+pub async fn recount(state: &AppState) -> anyhow::Result<usize> {
+    let reports = app::voting::api::ssr::recount(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut differing = 0;
+    for r in &reports {
+        if r.problems.is_empty() {
+            println!("round {}: {} ballots, chain intact, result confirmed", r.round, r.ballots);
+        } else {
+            differing += 1;
+            for p in &r.problems {
+                println!("round {}: DIFFERENCE: {p}", r.round);
+            }
+        }
+    }
+    println!("{} closed round(s) recounted, {differing} with differences", reports.len());
+    Ok(differing)
+}
+
+/// Closes the rounds whose closing time has passed, every few seconds. Safe with several
+/// instances: closing is a conditional update, so only one instance closes a round.
+fn spawn_round_closer(state: AppState) {
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                if let Err(e) = app::voting::api::ssr::close_due_rounds(&state.db, &state.events).await {
+                    tracing::warn!(error = %e, "closing due rounds failed");
+                }
+            }
+        });
+    }
+}
+
 pub fn router(state: AppState, auth_burst: u32) -> Router {
+    spawn_round_closer(state.clone());
     // Leptos registers every server function at /api/<name>; the rate-limited ones are left
     // out of that and mounted below behind the limiter.
     let limited: Vec<String> = RATE_LIMITED_FUNCTIONS.iter().map(|f| format!("/api/{f}")).collect();
@@ -91,6 +129,8 @@ pub fn router(state: AppState, auth_burst: u32) -> Router {
         .route("/lang/{locale}", get(set_language))
         .route("/healthz", get(health))
         .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))
+        .route("/sittings/{id}/calendar.ics", get(sitting_calendar))
+        .route("/rounds/{id}/ballots.json", get(round_ballots))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -106,6 +146,8 @@ pub fn router(state: AppState, auth_burst: u32) -> Router {
             http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),
         ))
+        // Event streams stay open: added after the timeout (and compression) layers.
+        .route("/live/sittings/{id}", get(app::live::ssr::stream))
         .with_state(state)
 }
 
@@ -125,6 +167,31 @@ async fn attach_session_user(
         req.extensions_mut().insert(app::layout::SessionUserExt(user));
     }
     next.run(req).await
+}
+
+/// A sitting as an iCalendar file (public, like the sitting page).
+async fn sitting_calendar(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(id) = id.parse().ok().map(app::ids::SittingId) else { return http::StatusCode::NOT_FOUND.into_response() };
+    match app::sittings::api::ssr::calendar(&state.db, &state.config.public_url, id).await {
+        Ok(ics) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"seance.ics\""),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(e) => e.status().into_response(),
+    }
+}
+
+/// A closed round's published record: rules, ballots by receipt hash, result, hash chain.
+async fn round_ballots(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(id) = id.parse().ok().map(app::ids::RoundId) else { return http::StatusCode::NOT_FOUND.into_response() };
+    match app::voting::api::ssr::export(&state.db, id).await {
+        Ok(json) => axum::Json(json).into_response(),
+        Err(e) => e.status().into_response(),
+    }
 }
 
 async fn health(State(state): State<AppState>) -> Response {

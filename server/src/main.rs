@@ -1,5 +1,5 @@
-//! `concerto [serve|migrate|demo]`: runs the site (default), applies migrations, or loads the
-//! French demo data.
+//! `concerto [serve|migrate|demo|recount]`: runs the site (default), applies migrations, loads
+//! the French demo data, or recounts every closed vote round from its stored ballots.
 use concerto::config::Settings;
 use tracing_subscriber::EnvFilter;
 
@@ -21,8 +21,16 @@ async fn main() -> anyhow::Result<()> {
             let state = concerto::build_state(&settings).await?;
             concerto::demo::load(&state).await
         }
+        "recount" => {
+            let state = concerto::build_state(&settings).await?;
+            let differences = concerto::recount(&state).await?;
+            if differences > 0 {
+                anyhow::bail!("{differences} round(s) differ from their stored record");
+            }
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
-            println!("usage: concerto [serve|migrate|demo]\n\nserve    run the site (default)\nmigrate  apply database migrations and exit\ndemo     load a French demo assembly with accounts (passwords printed)");
+            println!("usage: concerto [serve|migrate|demo|recount]\n\nserve    run the site (default)\nmigrate  apply database migrations and exit\ndemo     load a French demo assembly with accounts (passwords printed)\nrecount  recompute every closed vote round from its ballots, verify its hash chain, report differences");
             Ok(())
         }
         other => anyhow::bail!("unknown command {other:?}; try `concerto help`"),

@@ -93,19 +93,24 @@ fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-fn request_parts() -> Option<http::request::Parts> {
+pub fn request_parts() -> Option<http::request::Parts> {
     leptos::prelude::use_context::<http::request::Parts>()
 }
 
 /// The session token from the request's cookie, if any.
 pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+    cookie_from_headers(headers, COOKIE_NAME)
+}
+
+/// The value of the request's cookie `name`, if any.
+pub fn cookie_from_headers(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| Cookie::split_parse(v.to_owned()))
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE_NAME)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
 }
 
@@ -200,7 +205,7 @@ pub fn session_cookie(value: String, secure: bool, max_age: i64) -> Cookie<'stat
         .build()
 }
 
-fn set_cookie(cookie: Cookie<'static>) {
+pub fn set_cookie(cookie: Cookie<'static>) {
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(value) = http::HeaderValue::from_str(&cookie.to_string()) {
             res.append_header(SET_COOKIE, value);

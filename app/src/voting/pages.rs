@@ -1,0 +1,558 @@
+//! The round page: its rules in plain words, the ballot (and the proxy's ballot), the
+//! receipt, participation while it is open, and once closed the results with their charts
+//! and text equivalents, the published ballot list and the head hash. Also the "open a
+//! round" form shown on the sitting page.
+use super::api::*;
+use super::charts::{ApprovalChart, MeritProfile, YesNoChart};
+use super::tally::{Abstentions, Grade, Quorum, Threshold, YesNoRules};
+use super::*;
+use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, FormError};
+use crate::i18n::*;
+use crate::i18n_texts::format_datetime;
+use crate::layout::ErrorPage;
+use crate::live::use_live;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn method_name(locale: Locale, method: Method) -> &'static str {
+    match method {
+        Method::YesNo => td_string!(locale, voting.method_yes_no),
+        Method::MajorityJudgment => td_string!(locale, voting.method_majority_judgment),
+        Method::Approval => td_string!(locale, voting.method_approval),
+    }
+}
+
+pub fn grade_name(locale: Locale, grade: Grade) -> &'static str {
+    match grade {
+        Grade::Excellent => td_string!(locale, voting.grade_excellent),
+        Grade::VeryGood => td_string!(locale, voting.grade_very_good),
+        Grade::Good => td_string!(locale, voting.grade_good),
+        Grade::FairlyGood => td_string!(locale, voting.grade_fairly_good),
+        Grade::Passable => td_string!(locale, voting.grade_passable),
+        Grade::Insufficient => td_string!(locale, voting.grade_insufficient),
+        Grade::Reject => td_string!(locale, voting.grade_reject),
+    }
+}
+
+fn choice_name(locale: Locale, c: tally::Choice) -> &'static str {
+    match c {
+        tally::Choice::Yes => td_string!(locale, voting.yes),
+        tally::Choice::No => td_string!(locale, voting.no),
+        tally::Choice::Abstain => td_string!(locale, voting.abstain),
+    }
+}
+
+/// The rules in one or two plain sentences, shown before voting and with the results.
+pub fn rules_text(locale: Locale, rules: &Rules) -> String {
+    match rules {
+        Rules::YesNo(YesNoRules { quorum, threshold, abstentions }) => {
+            let q = match quorum {
+                Quorum::None => td_string!(locale, voting.quorum_none).to_owned(),
+                Quorum::Members(p) => td_string!(locale, voting.quorum_members, percent = *p).to_string(),
+                Quorum::Present(p) => td_string!(locale, voting.quorum_present, percent = *p).to_string(),
+            };
+            let t = match threshold {
+                Threshold::SimpleMajority => td_string!(locale, voting.threshold_simple),
+                Threshold::TwoThirds => td_string!(locale, voting.threshold_two_thirds),
+            };
+            let a = match abstentions {
+                Abstentions::Excluded => td_string!(locale, voting.abstentions_excluded),
+                Abstentions::Counted => td_string!(locale, voting.abstentions_counted),
+            };
+            format!("{q} {t} {a}")
+        }
+        Rules::MajorityJudgment => td_string!(locale, voting.rules_majority_judgment).to_owned(),
+        Rules::Approval { max } => td_string!(locale, voting.rules_approval, max = *max).to_string(),
+    }
+}
+
+#[component]
+pub fn OpenRoundForm(sitting: i64, objectives: Vec<(i64, String)>, action: ServerAction<OpenRound>) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_feedback(action);
+    let open = feedback.with_untracked(|f| f.is_some());
+    let typed = move |name: &str, default: &str| {
+        feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value(name))).unwrap_or_else(|| default.to_owned())
+    };
+    let method = typed("method", "yes_no");
+    let quorum_base = typed("quorum_base", "present");
+    let threshold = typed("threshold", "simple_majority");
+    let abstentions = typed("abstentions", "excluded");
+    let field_error = move |name: &'static str| {
+        move || {
+            feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code(name))).map(|code| {
+                view! { <p class="field-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale(), code)}</p> }
+            })
+        }
+    };
+    let radio = move |name: &'static str, value: &'static str, current: &str, text: &'static str| {
+        let id = format!("open-{name}-{value}");
+        view! {
+            <div class="choice">
+                <input type="radio" id=id.clone() name=name value=value checked=current == value />
+                <label for=id>{text}</label>
+            </div>
+        }
+    };
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <details open=open class="open-round">
+            <summary>{t!(i18n, voting.open_round)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="sitting_id" value=sitting />
+                <fieldset>
+                    <legend>{t!(i18n, voting.which_objectives)}</legend>
+                    {field_error("objectives")}
+                    {objectives.into_iter().enumerate().map(|(i, (id, title))| {
+                        let html_id = format!("open-objective-{id}");
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" id=html_id.clone() name=format!("objectives[{i}]") value=id />
+                                <label for=html_id>{title}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>{t!(i18n, voting.method)}</legend>
+                    {radio("method", "yes_no", &method, td_string!(locale, voting.method_yes_no))}
+                    {radio("method", "majority_judgment", &method, td_string!(locale, voting.method_majority_judgment))}
+                    {radio("method", "approval", &method, td_string!(locale, voting.method_approval))}
+                </fieldset>
+                <fieldset>
+                    <legend>{t!(i18n, voting.yes_no_rules)}</legend>
+                    {radio("quorum_base", "present", &quorum_base, td_string!(locale, voting.quorum_base_present))}
+                    {radio("quorum_base", "members", &quorum_base, td_string!(locale, voting.quorum_base_members))}
+                    {radio("quorum_base", "none", &quorum_base, td_string!(locale, voting.quorum_base_none))}
+                    <div class="field">
+                        <label for="open-quorum-percent">{t!(i18n, voting.quorum_percent)}</label>
+                        <input id="open-quorum-percent" name="quorum_percent" type="number" min="1" max="100" inputmode="numeric" value=typed("quorum_percent", "50") />
+                        {field_error("quorum_percent")}
+                    </div>
+                    {radio("threshold", "simple_majority", &threshold, td_string!(locale, voting.threshold_simple_choice))}
+                    {radio("threshold", "two_thirds", &threshold, td_string!(locale, voting.threshold_two_thirds_choice))}
+                    {radio("abstentions", "excluded", &abstentions, td_string!(locale, voting.abstentions_excluded_choice))}
+                    {radio("abstentions", "counted", &abstentions, td_string!(locale, voting.abstentions_counted_choice))}
+                </fieldset>
+                <div class="field">
+                    <label for="open-max-choices">{t!(i18n, voting.max_choices)}</label>
+                    <p class="field-hint" id="open-max-choices-hint">{t!(i18n, voting.max_choices_hint)}</p>
+                    <input id="open-max-choices" name="max_choices" type="number" min="1" inputmode="numeric" aria-describedby="open-max-choices-hint" value=typed("max_choices", "2") />
+                    {field_error("max_choices")}
+                </div>
+                <div class="choice">
+                    <input type="checkbox" id="open-secret" name="secret" value="1" />
+                    <label for="open-secret">{t!(i18n, voting.secret_choice)}</label>
+                </div>
+                <div class="field">
+                    <label for="open-closes-in">{t!(i18n, voting.closes_in)}</label>
+                    <p class="field-hint" id="open-closes-in-hint">{t!(i18n, voting.closes_in_hint)}</p>
+                    <input id="open-closes-in" name="closes_in" type="number" min="1" inputmode="numeric" aria-describedby="open-closes-in-hint" value=typed("closes_in", "") />
+                    {field_error("closes_in")}
+                </div>
+                <button type="submit" class="button">{t!(i18n, voting.open_round_submit)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+pub fn RoundPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()).unwrap_or(0i64));
+    let receipt = Memo::new(move |_| query.read().get("receipt"));
+    let refresh = RwSignal::new(0u64);
+    let cast = ServerAction::<CastBallot>::new();
+    let close = ServerAction::<CloseRound>::new();
+    refresh_on_success(cast, refresh);
+    refresh_on_success(close, refresh);
+    let sitting = RwSignal::new(0i64);
+    let connected = use_live(sitting.into(), refresh);
+    let data =
+        Resource::new(move || (id.get(), receipt.get(), refresh.get()), |(id, receipt, _)| get_round(id, receipt));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok(r) => {
+                        let s = r.sitting_id.0;
+                        Effect::new(move |_| sitting.set(s));
+                        view! { <RoundView r cast close connected /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoundView(
+    r: Round,
+    cast: ServerAction<CastBallot>,
+    close: ServerAction<CloseRound>,
+    connected: ReadSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let open = r.status == RoundStatus::Open;
+    let v = r.viewer.clone();
+    let close_feedback = use_feedback(close);
+    let title = format!("{} · {}", method_name(locale, r.rules.method()), r.sitting_title);
+    let (ballots, members, present) = (r.ballots_count, r.members_count, r.present_count);
+    let method = r.rules.method();
+    let rules = rules_text(locale, &r.rules);
+    let (secret, round_id, opened_at, closes_at, closed_at) = (r.secret, r.id.0, r.opened_at, r.closes_at, r.closed_at);
+    let objectives = r.objectives.clone();
+    let sitting_link = format!("/sittings/{}", r.sitting_id);
+    let sitting_title = r.sitting_title.clone();
+    view! {
+        <Title text=title />
+        <p class="breadcrumb"><A href=sitting_link>{sitting_title}</A></p>
+        <h1>{method_name(locale, method)}
+            <span class=if open { "badge live" } else { "badge" }>{if open { t_string!(i18n, voting.open) } else { t_string!(i18n, voting.closed) }}</span>
+            <span class="badge">{if secret { t_string!(i18n, voting.secret) } else { t_string!(i18n, voting.public) }}</span>
+        </h1>
+        <ul class="round-objectives">
+            {objectives.into_iter().map(|o| view! { <li><A href=format!("/objectives/{}", o.id)>{o.title}</A></li> }).collect_view()}
+        </ul>
+        <section aria-labelledby="rules-heading" class="rules">
+            <h2 id="rules-heading">{t!(i18n, voting.rules)}</h2>
+            <p>{rules}</p>
+            <p>{if secret { t_string!(i18n, voting.secret_explained) } else { t_string!(i18n, voting.public_explained) }}</p>
+            <p class="meta">{t!(i18n, voting.opened_at, date = format_datetime(opened_at))}
+                {closes_at.filter(|_| open).map(|c| view! { " · "{t!(i18n, voting.closes_at, date = format_datetime(c))} })}
+                {closed_at.map(|c| view! { " · "{t!(i18n, voting.closed_at, date = format_datetime(c))} })}
+            </p>
+        </section>
+        <p class="participation" role="status">
+            {t!(i18n, voting.participation, ballots, members, present)}
+            {open.then(|| view! { " "<span class="meta">{move || if connected.get() { t_string!(i18n, sittings.live_on) } else { "" }}</span> })}
+        </p>
+        {(open && v.facilitates).then(|| view! {
+            <ActionForm action=close>
+                <FormError feedback=close_feedback />
+                <input type="hidden" name="round_id" value=round_id />
+                <button type="submit" class="button button-danger">{t!(i18n, voting.close_round)}</button>
+            </ActionForm>
+        })}
+        {if open { view! { <VoteSection r cast /> }.into_any() } else { view! { <Results r /> }.into_any() }}
+    }
+}
+
+#[component]
+fn VoteSection(r: Round, cast: ServerAction<CastBallot>) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = r.viewer.clone();
+    let just_cast = Signal::derive(move || cast.value().with(|x| x.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    view! {
+        <section aria-labelledby="vote-heading">
+            <h2 id="vote-heading">{t!(i18n, voting.your_vote)}</h2>
+            {move || just_cast.get().map(|receipt| view! { <ReceiptNotice code=receipt.code changed=receipt.changed /> })}
+            {match (&v.proxy_given_to, v.signed_in) {
+                (_, false) => view! { <p><A href=format!("/login?next=/rounds/{}", r.id)>{t!(i18n, voting.sign_in_to_vote)}</A></p> }.into_any(),
+                (Some(p), _) => view! { <p>{t!(i18n, voting.proxy_given, name = p.name.clone())}</p> }.into_any(),
+                (None, true) if !v.can_vote => view! { <p>{t!(i18n, voting.not_a_voter)}</p> }.into_any(),
+                (None, true) => view! {
+                    {v.receipt.clone().map(|code| view! { <ReceiptNotice code changed=false /> })}
+                    {v.has_voted.then(|| view! { <p class="notice">{t!(i18n, voting.already_voted)}</p> })}
+                    <BallotForm r=r.clone() cast on_behalf=None current=v.my_ballot.clone() receipt=v.receipt.clone() has_voted=v.has_voted />
+                }.into_any(),
+            }}
+            {v.proxy_for.clone().map(|p| view! {
+                <h3>{t!(i18n, voting.proxy_vote, name = p.name.clone())}</h3>
+                {v.receipt_for_proxy.clone().map(|code| view! { <ReceiptNotice code changed=false /> })}
+                {v.proxy_voted.then(|| view! { <p class="notice">{t!(i18n, voting.proxy_already_voted)}</p> })}
+                <BallotForm r=r.clone() cast on_behalf=Some(p.id.0) current=None receipt=v.receipt_for_proxy.clone() has_voted=v.proxy_voted />
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ReceiptNotice(code: String, changed: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    (!code.is_empty()).then(|| {
+        view! {
+            <div class="receipt" role="status">
+                <p>{if changed { t_string!(i18n, voting.vote_changed) } else { t_string!(i18n, voting.vote_recorded) }}</p>
+                <p>{t!(i18n, voting.receipt_is)}" "<code class="receipt-code">{code}</code></p>
+                <p class="field-hint">{t!(i18n, voting.receipt_hint)}</p>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn BallotForm(
+    r: Round,
+    cast: ServerAction<CastBallot>,
+    on_behalf: Option<i64>,
+    current: Option<BallotContent>,
+    receipt: Option<String>,
+    has_voted: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let scope = on_behalf.map(|v| v.to_string()).unwrap_or_default();
+    let feedback = use_scoped_feedback(cast, Some(("on_behalf", scope.clone())));
+    let prefix = if scope.is_empty() { "me".to_owned() } else { format!("p{scope}") };
+    let round = r.id.0;
+    let objectives = r.objectives.clone();
+    let body = match r.rules {
+        Rules::YesNo(_) => objectives
+            .into_iter()
+            .map(|o| {
+                let chosen = match &current {
+                    Some(BallotContent::YesNo(m)) => m.get(&o.id).copied(),
+                    _ => None,
+                };
+                view! {
+                    <fieldset class="ballot-item">
+                        <legend>{o.title.clone()}</legend>
+                        {[tally::Choice::Yes, tally::Choice::No, tally::Choice::Abstain].into_iter().map(|c| {
+                            let id = format!("{prefix}-{}-{}", o.id, choice_key(c));
+                            view! {
+                                <div class="choice choice-large">
+                                    <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=choice_key(c) checked=chosen == Some(c) required=true />
+                                    <label for=id>{choice_name(locale, c)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Rules::MajorityJudgment => objectives
+            .into_iter()
+            .map(|o| {
+                let chosen = match &current {
+                    Some(BallotContent::Grades(m)) => m.get(&o.id).copied(),
+                    _ => None,
+                };
+                view! {
+                    <fieldset class="ballot-item grades">
+                        <legend>{o.title.clone()}</legend>
+                        {Grade::ALL.into_iter().enumerate().map(|(i, g)| {
+                            let id = format!("{prefix}-{}-{}", o.id, grade_key(g));
+                            view! {
+                                <div class=format!("choice grade grade-{i}")>
+                                    <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=grade_key(g) checked=chosen == Some(g) />
+                                    <label for=id>{grade_name(locale, g)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Rules::Approval { max } => view! {
+            <fieldset class="ballot-item">
+                <legend>{t!(i18n, voting.choose_up_to, max)}</legend>
+                {objectives.into_iter().map(|o| {
+                    let id = format!("{prefix}-{}-approve", o.id);
+                    let checked = matches!(&current, Some(BallotContent::Approval(ids)) if ids.contains(&o.id));
+                    view! {
+                        <div class="choice choice-large">
+                            <input type="checkbox" id=id.clone() name=format!("choices[{}]", o.id) value="1" checked=checked />
+                            <label for=id>{o.title.clone()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }
+        .into_any(),
+    };
+    let receipt_id = format!("{prefix}-receipt");
+    view! {
+        <ActionForm action=cast attr:class="ballot">
+            <FormError feedback />
+            <input type="hidden" name="round_id" value=round />
+            {on_behalf.map(|v| view! { <input type="hidden" name="on_behalf" value=v /> })}
+            {body}
+            {(r.secret && has_voted).then(|| view! {
+                <div class="field">
+                    <label for=receipt_id.clone()>{t!(i18n, voting.receipt_field)}</label>
+                    <p class="field-hint" id=format!("{receipt_id}-hint")>{t!(i18n, voting.receipt_field_hint)}</p>
+                    <input id=receipt_id.clone() name="receipt" autocomplete="off" aria-describedby=format!("{receipt_id}-hint") value=receipt.clone().unwrap_or_default() />
+                </div>
+            })}
+            <button type="submit" class="button">{if has_voted { t_string!(i18n, voting.change_vote) } else { t_string!(i18n, voting.cast) }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Results(r: Round) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let title_of = |id: i64| r.objectives.iter().find(|o| o.id == id).map(|o| o.title.clone()).unwrap_or_default();
+    let results = match r.result.clone() {
+        None => view! { <p>{t!(i18n, voting.no_result)}</p> }.into_any(),
+        Some(RoundResult::YesNo(rows)) => rows
+            .into_iter()
+            .map(|(id, res)| {
+                let title = title_of(id);
+                let labels = [
+                    td_string!(locale, voting.yes).to_owned(),
+                    td_string!(locale, voting.no).to_owned(),
+                    td_string!(locale, voting.abstain).to_owned(),
+                ];
+                let chart_title = td_string!(locale, voting.chart_yes_no, title = title.clone()).to_string();
+                let threshold_label = td_string!(locale, voting.threshold_mark, needed = res.yes_needed).to_string();
+                view! {
+                    <article class="result">
+                        <h3>{title.clone()}" "
+                            <span class=if res.adopted { "badge status-adopted" } else { "badge status-rejected" }>
+                                {if res.adopted { t_string!(i18n, voting.adopted) } else { t_string!(i18n, voting.rejected) }}
+                            </span>
+                        </h3>
+                        <YesNoChart result=res title=chart_title labels threshold_label />
+                        <table class="data">
+                            <caption class="visually-hidden">{title}</caption>
+                            <tbody>
+                                <tr><th scope="row">{t!(i18n, voting.yes)}</th><td>{res.yes}</td></tr>
+                                <tr><th scope="row">{t!(i18n, voting.no)}</th><td>{res.no}</td></tr>
+                                <tr><th scope="row">{t!(i18n, voting.abstain)}</th><td>{res.abstain}</td></tr>
+                                <tr><th scope="row">{t!(i18n, voting.cast_count)}</th><td>{res.cast}</td></tr>
+                                <tr><th scope="row">{t!(i18n, voting.quorum)}</th><td>
+                                    {if res.quorum_needed == 0 { t_string!(i18n, voting.no_quorum).to_owned() } else {
+                                        td_string!(locale, voting.quorum_result, needed = res.quorum_needed, reached = if res.quorum_reached { td_string!(locale, voting.reached) } else { td_string!(locale, voting.not_reached) }).to_string()
+                                    }}
+                                </td></tr>
+                                <tr><th scope="row">{t!(i18n, voting.yes_needed)}</th><td>{res.yes_needed}</td></tr>
+                            </tbody>
+                        </table>
+                    </article>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Some(RoundResult::MajorityJudgment { objectives, judgment }) => {
+            let name = |i: usize| objectives.get(i).map(|id| title_of(*id)).unwrap_or_default();
+            view! {
+                <ol class="ranking">
+                    {judgment.ranking.iter().map(|ro| {
+                        let title = name(ro.candidate);
+                        let grade = ro.majority_grade.map(|g| grade_name(locale, g)).unwrap_or("—");
+                        let chart_title = td_string!(locale, voting.chart_merit, title = title.clone(), grade = grade).to_string();
+                        view! {
+                            <li class="result">
+                                <h3>{td_string!(locale, voting.rank_line, rank = ro.rank, title = title.clone()).to_string()}</h3>
+                                <p>{t!(i18n, voting.majority_grade)}" "<strong>{grade}</strong></p>
+                                <MeritProfile profile=ro.profile title=chart_title />
+                                <table class="data grades-table">
+                                    <caption class="visually-hidden">{title.clone()}</caption>
+                                    <thead><tr>{Grade::ALL.iter().map(|g| view! { <th scope="col">{grade_name(locale, *g)}</th> }).collect_view()}</tr></thead>
+                                    <tbody><tr>{ro.profile.iter().map(|n| view! { <td>{*n}</td> }).collect_view()}</tr></tbody>
+                                </table>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                {(!judgment.tie_breaks.is_empty()).then(|| view! {
+                    <h3>{t!(i18n, voting.tie_breaks)}</h3>
+                    <ul>
+                        {judgment.tie_breaks.iter().map(|t| {
+                            let text = if t.step == 0 {
+                                td_string!(locale, voting.tie_identical, ahead = name(t.ahead), behind = name(t.behind)).to_string()
+                            } else {
+                                td_string!(locale, voting.tie_break, ahead = name(t.ahead), behind = name(t.behind), step = t.step,
+                                    ahead_grade = grade_name(locale, t.ahead_grade), behind_grade = grade_name(locale, t.behind_grade)).to_string()
+                            };
+                            view! { <li>{text}</li> }
+                        }).collect_view()}
+                    </ul>
+                })}
+            }
+            .into_any()
+        }
+        Some(RoundResult::Approval { objectives, counts, ballots }) => {
+            let mut rows: Vec<(String, u32)> = objectives.iter().zip(counts.iter()).map(|(id, n)| (title_of(*id), *n)).collect();
+            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            let chart_title = td_string!(locale, voting.chart_approval).to_owned();
+            view! {
+                <ApprovalChart rows=rows.clone() ballots title=chart_title />
+                <table class="data">
+                    <caption>{t!(i18n, voting.approvals_of, ballots)}</caption>
+                    <thead><tr><th scope="col">{t!(i18n, voting.objective)}</th><th scope="col">{t!(i18n, voting.approvals)}</th></tr></thead>
+                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><th scope="row">{t}</th><td>{n}</td></tr> }).collect_view()}</tbody>
+                </table>
+            }
+            .into_any()
+        }
+    };
+    let check = r.receipt_check.clone();
+    let ballot_text = move |c: &BallotContent| -> String {
+        match c {
+            BallotContent::YesNo(m) => m
+                .iter()
+                .map(|(id, ch)| format!("{} : {}", title_of(*id), choice_name(locale, *ch)))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            BallotContent::Grades(m) => m
+                .iter()
+                .map(|(id, g)| format!("{} : {}", title_of(*id), grade_name(locale, *g)))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+            BallotContent::Approval(ids) if ids.is_empty() => td_string!(locale, voting.blank).to_owned(),
+            BallotContent::Approval(ids) => ids.iter().map(|id| title_of(*id)).collect::<Vec<_>>().join(" ; "),
+        }
+    };
+    let show_voters = r.ballots.iter().any(|b| b.voter.is_some());
+    let highlighted = check.as_ref().filter(|(_, found)| *found).map(|(h, _)| h.clone());
+    view! {
+        <section aria-labelledby="results-heading">
+            <h2 id="results-heading">{t!(i18n, voting.results)}</h2>
+            {results}
+        </section>
+        <section aria-labelledby="check-heading">
+            <h2 id="check-heading">{t!(i18n, voting.check_receipt)}</h2>
+            <Form method="GET" action="">
+                <div class="field">
+                    <label for="check-receipt">{t!(i18n, voting.receipt_field)}</label>
+                    <input id="check-receipt" name="receipt" autocomplete="off" value=r.viewer.receipt.clone().unwrap_or_default() />
+                </div>
+                <button type="submit" class="button button-secondary">{t!(i18n, voting.check)}</button>
+            </Form>
+            {check.map(|(_, found)| view! {
+                <p class=if found { "notice" } else { "form-error" } role="status">
+                    {if found { t_string!(i18n, voting.receipt_found) } else { t_string!(i18n, voting.receipt_not_found) }}
+                </p>
+            })}
+        </section>
+        <section aria-labelledby="ballots-heading">
+            <h2 id="ballots-heading">{t!(i18n, voting.ballot_list)}</h2>
+            <p>{t!(i18n, voting.ballot_list_hint)}" "<a href=format!("/rounds/{}/ballots.json", r.id)>{t!(i18n, voting.download_json)}</a></p>
+            {r.head_hash.clone().map(|h| view! { <p>{t!(i18n, voting.head_hash)}" "<code class="hash">{h}</code></p> })}
+            <div class="table-scroll">
+                <table class="data ballots">
+                    <caption class="visually-hidden">{t!(i18n, voting.ballot_list)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, voting.receipt_hash)}</th>
+                        {show_voters.then(|| view! { <th scope="col">{t!(i18n, voting.voter)}</th> })}
+                        <th scope="col">{t!(i18n, voting.content)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {r.ballots.iter().map(|b| {
+                            let mine = highlighted.as_deref() == Some(b.receipt_hash.as_str());
+                            view! {
+                                <tr class:mine=mine>
+                                    <td><code class="hash">{b.receipt_hash.clone()}</code>{mine.then(|| view! { " "<strong>{t!(i18n, voting.your_ballot)}</strong> })}</td>
+                                    {show_voters.then(|| view! { <td>{b.voter.clone().unwrap_or_default()}</td> })}
+                                    <td>{ballot_text(&b.content)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
