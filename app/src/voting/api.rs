@@ -230,22 +230,40 @@ pub mod ssr {
         if ids.iter().any(|id| !agenda.contains(id)) {
             return Err(AppError::field("objectives", ErrorCode::InvalidChoice));
         }
-        let (members, present) = sittings::counts(db, sitting, meta.assembly).await?;
-        let now = now();
+        let round = insert_round(db, meta.assembly, sitting, user.id, &rules, &ids, secret, closes_at, now()).await?;
+        state.events.publish(db, LiveEvent { sitting: sitting.0, topic: Topic::Vote }).await;
+        leptos_axum::redirect(&format!("/rounds/{}", round.0));
+        Ok(round)
+    }
 
+    /// Opens a round (the checks done): records the counts, moves its objectives to
+    /// `voting`, and starts its log. Also used by the demo, with a past `now`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_round(
+        db: &Db,
+        assembly: AssemblyId,
+        sitting: SittingId,
+        by: UserId,
+        rules: &Rules,
+        ids: &[i64],
+        secret: bool,
+        closes_at: Option<i64>,
+        now: i64,
+    ) -> Result<RoundId, AppError> {
+        let (members, present) = sittings::counts(db, sitting, assembly).await?;
         let mut tx = db.pool.begin().await?;
         let (round,): (i64,) = sqlx::query_as(
             "insert into vote_rounds (assembly_id, sitting_id, method, secret, rules, members_count, present_count, head_hash, \
              opened_by, created_at, closes_at) values ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10) returning id",
         )
-        .bind(meta.assembly.0)
+        .bind(assembly.0)
         .bind(sitting.0)
         .bind(rules.method().as_str())
         .bind(crate::db::flag(secret))
-        .bind(serde_json::to_string(&rules).map_err(|_| AppError::Internal)?)
+        .bind(serde_json::to_string(rules).map_err(|_| AppError::Internal)?)
         .bind(members)
         .bind(present)
-        .bind(user.id.0)
+        .bind(by.0)
         .bind(now)
         .bind(closes_at)
         .fetch_one(&mut *tx)
@@ -262,7 +280,7 @@ pub mod ssr {
                  and status in ('proposed', 'in_discussion') and moderation = 'visible'",
             )
             .bind(id)
-            .bind(meta.assembly.0)
+            .bind(assembly.0)
             .fetch_optional(&mut *tx)
             .await?;
             let moved = sqlx::query(
@@ -289,11 +307,8 @@ pub mod ssr {
             "present": present, "opened_at": now, "closes_at": closes_at,
         });
         append_log(&mut tx, round, "open", &opening).await?;
-        record(&mut tx, Event::new(Some(user.id), meta.assembly, "round.open", ("vote_round", round)).details(opening))
-            .await?;
+        record(&mut tx, Event::new(Some(by), assembly, "round.open", ("vote_round", round)).details(opening)).await?;
         tx.commit().await?;
-        state.events.publish(db, LiveEvent { sitting: sitting.0, topic: Topic::Vote }).await;
-        leptos_axum::redirect(&format!("/rounds/{round}"));
         Ok(RoundId(round))
     }
 
@@ -367,6 +382,30 @@ pub mod ssr {
         }
         let kept = typed.or_else(|| kept_receipt(round.0, voter.0));
 
+        let (receipt, hash, first) = store_ballot(db, round, secret, voter, user.id, &content_json, kept, now).await?;
+        if !receipt.is_empty() {
+            keep_receipt(round.0, voter.0, &receipt, state.config.secure_cookies);
+        }
+        state.events.publish(db, LiveEvent { sitting: sitting.0, topic: Topic::Vote }).await;
+        Ok(Receipt { code: receipt, hash, changed: !first })
+    }
+
+    /// Stores a ballot (the checks done) in one transaction that first locks the round:
+    /// a first ballot adds a participation and a ballot; a later one replaces the ballot's
+    /// content (found by voter in a public round, by receipt code in a secret one). Returns
+    /// the receipt code (empty when a public ballot's code was not kept), its hash, and
+    /// whether it was the first. Also used by the demo.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn store_ballot(
+        db: &Db,
+        round: RoundId,
+        secret: bool,
+        voter: UserId,
+        cast_by: UserId,
+        content_json: &serde_json::Value,
+        kept: Option<String>,
+        now: i64,
+    ) -> Result<(String, String, bool), AppError> {
         let mut tx = db.pool.begin().await?;
         // The first statement writes: it locks the round (a row lock on PostgreSQL, the
         // database on SQLite), so concurrent ballots queue here and a closing round waits.
@@ -388,7 +427,7 @@ pub mod ssr {
         )
         .bind(round.0)
         .bind(voter.0)
-        .bind(user.id.0)
+        .bind(cast_by.0)
         .bind(chain::receipt_check(round.0, voter.0, &code))
         .execute(&mut *tx)
         .await?
@@ -454,11 +493,7 @@ pub mod ssr {
         )
         .await?;
         tx.commit().await?;
-        if !receipt.is_empty() {
-            keep_receipt(round.0, voter.0, &receipt, state.config.secure_cookies);
-        }
-        state.events.publish(db, LiveEvent { sitting: sitting.0, topic: Topic::Vote }).await;
-        Ok(Receipt { code: receipt, hash, changed: !first })
+        Ok((receipt, hash, first))
     }
 
     pub async fn close_by_facilitator(round: RoundId) -> Result<(), AppError> {
