@@ -552,7 +552,17 @@ pub mod ssr {
         round: RoundId,
         by: Option<UserId>,
     ) -> Result<bool, AppError> {
-        let now = now();
+        close_at(db, events, round, by, now()).await
+    }
+
+    /// `close` at a given time (the demo closes rounds in the past).
+    pub async fn close_at(
+        db: &Db,
+        events: &crate::live::ssr::Events,
+        round: RoundId,
+        by: Option<UserId>,
+        now: i64,
+    ) -> Result<bool, AppError> {
         let mut tx = db.pool.begin().await?;
         let done = sqlx::query(
             "update vote_rounds set status = 'closed', closed_at = $1, closed_by = $2 where id = $3 and status = 'open'",
