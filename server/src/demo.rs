@@ -1,8 +1,11 @@
 //! `concerto demo`: a realistic French assembly so a newcomer can explore at once. The town
 //! (Val-de-Brise, about 30,000 inhabitants) is fictional. Later capabilities add their own
-//! demo data here. The objectives, supports and discussions are in `demo_content.rs`.
+//! demo data here. The objectives, supports and discussions are in `demo_content.rs`; the
+//! sittings and vote rounds in `demo_sittings.rs`.
 #[path = "demo_content.rs"]
 mod content;
+#[path = "demo_sittings.rs"]
+mod sittings;
 
 use app::accounts::db::{add_membership, insert_user, NewUser};
 use app::accounts::session::hash_password;
@@ -93,7 +96,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         }
         users.insert(person.login, user);
     }
-    let counts = Loader { backend: state.db.backend, assembly, users, now }.objectives(&mut tx).await?;
+    let loader = Loader { backend: state.db.backend, assembly, users, now };
+    let counts = loader.objectives(&mut tx).await?;
     record(
         &mut tx,
         Event {
@@ -108,10 +112,20 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
+    // The voting functions open their own transactions: after the commit.
+    let held = sittings::load(state, assembly, &loader.users, now).await?;
     println!(
         "Demo loaded: {ASSEMBLY_NAME}, with {} objectives, {} supports (threshold {SUPPORT_THRESHOLD}), {} comments \
          and {} reported comment hidden by a facilitator.",
         counts.objectives, counts.supports, counts.comments, counts.hidden
+    );
+    println!(
+        "Sittings: « {} » (held, {} closed vote rounds: /sittings/{}) and « {} » (planned: /sittings/{}).",
+        sittings::PAST.title,
+        held.rounds.len(),
+        held.past,
+        sittings::NEXT.title,
+        held.next
     );
     println!("Every account's password is {DEMO_PASSWORD:?}:");
     print_people();

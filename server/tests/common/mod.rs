@@ -35,6 +35,7 @@ pub const PASSWORD: &str = "la mairie ouvre le samedi matin";
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub base: String,
     pub state: AppState,
     pub backend: Backend,
@@ -75,9 +76,32 @@ impl TestApp {
                 (with_database(&pg_admin_url(), &name), Some(name), None)
             }
         };
-        let settings = Settings {
+        let state = Self::serve(listener, addr, &database_url).await;
+        TestApp { addr, database_url, base: format!("http://{addr}"), state, backend, pg_database, _dir: dir }
+    }
+
+    /// A second server instance on this one's database (several stateless app servers
+    /// behind a load balancer). It drops nothing when dropped.
+    pub async fn second_instance(&self) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let addr = listener.local_addr().expect("local addr");
+        let state = Self::serve(listener, addr, &self.database_url).await;
+        let database_url = self.database_url.clone();
+        TestApp {
             addr,
             database_url,
+            base: format!("http://{addr}"),
+            state,
+            backend: self.backend,
+            pg_database: None,
+            _dir: None,
+        }
+    }
+
+    async fn serve(listener: tokio::net::TcpListener, addr: SocketAddr, database_url: &str) -> AppState {
+        let settings = Settings {
+            addr,
+            database_url: database_url.to_owned(),
             public_url: format!("http://{addr}"),
             secure_cookies: None,
             site_root: "target/site".into(),
@@ -88,7 +112,7 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
-        TestApp { addr, base: format!("http://{addr}"), state, backend, pg_database, _dir: dir }
+        state
     }
 
     /// A browser: its own cookie jar, no automatic redirects (tests look at them).
@@ -153,6 +177,54 @@ impl TestApp {
         let link = r.json::<serde_json::Value>()["link"].as_str().expect("link").to_owned();
         assert!(link.starts_with(&self.base), "{link}");
         link.rsplit('/').next().expect("token").to_owned()
+    }
+
+    /// `n` members of `assembly`, signed in, written straight into the database: for tests
+    /// that need a hundred voters without a hundred password hashes (and rate limits).
+    pub async fn quick_members(&self, assembly: i64, n: usize) -> Vec<Browser> {
+        use app::accounts::session::{hash_token, new_token, COOKIE_NAME};
+        let now = app::db::now();
+        let mut out = Vec::with_capacity(n);
+        let mut tx = self.state.db.pool.begin().await.expect("begin");
+        for i in 0..n {
+            let (id,): (i64,) = sqlx::query_as(
+                "insert into users (display_name, login, password_hash, created_at, updated_at) values ($1, $2, 'x', $3, $3) returning id",
+            )
+            .bind(format!("Votant {i}"))
+            .bind(format!("votant{i}"))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("user");
+            sqlx::query(
+                "insert into memberships (assembly_id, user_id, role, created_at) values ($1, $2, 'member', $3)",
+            )
+            .bind(assembly)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .expect("membership");
+            let token = new_token();
+            sqlx::query("insert into sessions (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)")
+                .bind(hash_token(&token))
+                .bind(id)
+                .bind(now)
+                .bind(now + 86_400)
+                .execute(&mut *tx)
+                .await
+                .expect("session");
+            let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+            jar.add_cookie_str(&format!("{COOKIE_NAME}={token}; Path=/"), &self.base.parse().expect("url"));
+            let client = Client::builder()
+                .cookie_provider(jar)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client");
+            out.push(Browser { client, base: self.base.clone() });
+        }
+        tx.commit().await.expect("commit");
+        out
     }
 
     /// A new signed-in account holding `role` in `assembly`.
