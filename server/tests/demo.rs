@@ -12,6 +12,11 @@ on_both_backends!(
     loading_the_demo_twice_adds_nothing,
 );
 
+/// id, title, status, starts_at, ends_at, started_at, ended_at
+type SittingRow = (i64, String, String, i64, i64, Option<i64>, Option<i64>);
+/// id, method, secret, status, members_count, present_count, result
+type RoundRow = (i64, String, i64, String, i64, i64, Option<String>);
+
 async fn rows<T>(app: &TestApp, sql: &str) -> Vec<T>
 where
     T: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
@@ -23,7 +28,7 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
     concerto::demo::load(&app.state).await.expect("demo");
     let now = app::db::now();
 
-    let sittings: Vec<(i64, String, String, i64, i64, Option<i64>, Option<i64>)> = rows(
+    let sittings: Vec<SittingRow> = rows(
         &app,
         "select id, title, status, starts_at, ends_at, started_at, ended_at from sittings order by starts_at",
     )
@@ -60,7 +65,7 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
     assert!(turns.iter().all(|(c, s, e)| c < s && (40..=240).contains(&(e - s))), "{turns:?}");
 
     // Rounds: closed, of each method, all agreeing with a recount.
-    let rounds: Vec<(i64, String, i64, String, i64, i64, Option<String>)> = rows(
+    let rounds: Vec<RoundRow> = rows(
         &app,
         &format!(
             "select id, method, secret, status, members_count, present_count, result from vote_rounds \

@@ -78,6 +78,7 @@ pub fn AssemblyPage() -> impl IntoView {
                         <h1>{a.name.clone()}</h1>
                         <p class="muted">{a.town.clone()}" · "{t!(i18n, home.members, count = { let c = a.member_count; move || c })}</p>
                         <div class="prose"><p>{a.description.clone()}</p></div>
+                        <p><A href=format!("/assemblies/{}/sittings", a.id) attr:class="button button-secondary">{t!(i18n, sittings.sittings_and_votes)}</A></p>
                     }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }
