@@ -732,6 +732,15 @@ async fn live_pages_hear_changes(app: TestApp) {
     assert!(run(&a.facilitator, sit, "start", None).await.ok());
     let event = tokio::time::timeout(Duration::from_secs(5), heard).await.expect("event in time").expect("event");
     assert!(event.contains("data: \"sitting\""), "{event}");
+    // A comment on the objective under discussion reaches the live page.
+    let objective = sitting(&a.facilitator, sit).await["agenda"][0]["objective_id"].as_i64().unwrap();
+    assert!(run(&a.facilitator, sit, "current", Some(objective)).await.ok());
+    let heard = next_live_event(&app, sit).await;
+    a.members[0].comment(objective, None, "for", "Je soutiens : **le standard** doit répondre.").await;
+    let event = tokio::time::timeout(Duration::from_secs(5), heard).await.expect("event in time").expect("event");
+    assert!(event.contains("data: \"comments\""), "{event}");
+    let page = app.browser().get(&format!("/sittings/{sit}")).await;
+    assert!(page.body.contains("<strong>le standard</strong>"), "the latest comments on the live page");
 }
 
 /// Two servers on one PostgreSQL database: an action on one is heard on the other.

@@ -222,6 +222,7 @@ pub(crate) mod ssr {
         )
         .await?;
         tx.commit().await?;
+        crate::sittings::api::ssr::announce_comment(&state, objective).await;
         Ok(CommentId(id))
     }
 

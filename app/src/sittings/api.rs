@@ -202,6 +202,19 @@ pub mod ssr {
         Ok(())
     }
 
+    /// Tells the live pages of the sittings discussing `objective` right now that a comment
+    /// was posted (they show the latest ones).
+    pub async fn announce_comment(state: &crate::state::AppState, objective: crate::ids::ObjectiveId) {
+        let live: Result<Vec<(i64,)>, _> =
+            sqlx::query_as("select id from sittings where current_objective_id = $1 and status = 'live'")
+                .bind(objective.0)
+                .fetch_all(&state.db.pool)
+                .await;
+        for (sitting,) in live.unwrap_or_default() {
+            state.events.publish(&state.db, LiveEvent { sitting, topic: Topic::Comments }).await;
+        }
+    }
+
     async fn facilitator(db: &Db, sitting: SittingId) -> Result<(SessionUser, Meta), AppError> {
         let meta = meta(db, sitting).await?;
         let user = require_user(current_user(db).await?)?;
@@ -725,6 +738,27 @@ pub mod ssr {
             viewer.proxy_given_to = proxy_given_to(db, sitting, u.id).await?;
             viewer.proxy_held_for = proxy_held_for(db, sitting, u.id).await?;
         }
+        let current_discussion = match current {
+            Some(objective) => {
+                let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+                    "select u.display_name, c.stance, c.body_html, c.created_at from comments c join users u on u.id = c.author_id \
+                     where c.objective_id = $1 and c.moderation = 'visible' and c.deleted_at is null \
+                     order by c.created_at desc, c.id desc limit 5",
+                )
+                .bind(objective)
+                .fetch_all(&db.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(author, stance, html, at)| LiveComment {
+                        author,
+                        stance: crate::discussion::Stance::parse(&stance).unwrap_or(crate::discussion::Stance::Neutral),
+                        html,
+                        created_at: at,
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
         let candidates: Vec<(i64, String)> = if facilitates {
             sqlx::query_as(
                 "select o.id, o.title from objectives o where o.assembly_id = $1 and o.moderation = 'visible' \
@@ -768,6 +802,7 @@ pub mod ssr {
             queue,
             speaking_times: speaking_times(&spoken, now),
             rounds: crate::voting::api::ssr::summaries(db, sitting).await?,
+            current_discussion,
             candidates,
             proxy_candidates,
             viewer,

@@ -120,6 +120,16 @@ pub struct SpeakingTime {
     pub turns: i64,
 }
 
+/// A recent comment on the objective under discussion, for the live page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveComment {
+    pub author: String,
+    pub stance: crate::discussion::Stance,
+    /// Sanitised when it was saved.
+    pub html: String,
+    pub created_at: i64,
+}
+
 /// What the viewer may do on the sitting page, decided by the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SittingViewer {
@@ -156,6 +166,8 @@ pub struct Sitting {
     pub queue: Vec<Turn>,
     pub speaking_times: Vec<SpeakingTime>,
     pub rounds: Vec<RoundSummary>,
+    /// The latest comments on the objective under discussion, newest first.
+    pub current_discussion: Vec<LiveComment>,
     /// Objectives a facilitator may still put on the agenda: (id, title).
     pub candidates: Vec<(i64, String)>,
     /// Other participants a member may give their proxy to.

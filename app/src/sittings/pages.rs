@@ -212,6 +212,7 @@ fn SittingView(
         <FormError feedback=error />
         {v.facilitates.then(|| view! { <RunControls id status run=actions.run /> })}
         <Agenda s=s.clone() run=actions.run />
+        <CurrentDiscussion s=s.clone() />
         <section aria-labelledby="rounds-heading">
             <h2 id="rounds-heading">{t!(i18n, sittings.rounds)}</h2>
             {if rounds.is_empty() {
@@ -533,4 +534,37 @@ fn ProxyForm(sitting: i64, v: SittingViewer, candidates: Vec<Person>, proxy: Ser
             }}
         </div>
     }
+}
+
+/// The latest comments on the objective under discussion: the room's screen shows the
+/// online members' words as they come.
+#[component]
+fn CurrentDiscussion(s: Sitting) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let current = s.agenda.iter().find(|a| a.current).cloned();
+    current.map(|a| {
+        view! {
+            <section aria-labelledby="discussion-heading">
+                <h2 id="discussion-heading">{t!(i18n, sittings.latest_comments)}</h2>
+                <p><A href=format!("/objectives/{}", a.objective_id)>{a.title.clone()}</A></p>
+                {if s.current_discussion.is_empty() {
+                    view! { <p>{t!(i18n, sittings.no_comment_yet)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="live-comments">
+                            {s.current_discussion.iter().map(|c| view! {
+                                <li>
+                                    <p class="comment-meta"><strong>{c.author.clone()}</strong>" · "
+                                        <span class=format!("badge stance-{}", c.stance.as_str())>{crate::i18n_texts::stance_name(locale, c.stance)}</span>
+                                        " · "{format_time(c.created_at)}</p>
+                                    <div class="prose" inner_html=c.html.clone()></div>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        }
+    })
 }
