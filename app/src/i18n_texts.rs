@@ -154,38 +154,6 @@ pub fn request_locale(headers: &http::HeaderMap) -> Locale {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_show_in_french_time_across_daylight_saving() {
-        // 2026-11-28 12:00 UTC is 13:00 in Paris (winter).
-        assert_eq!(format_datetime(1_795_867_200), "28/11/2026 13:00");
-        // 2026-07-14 12:00 UTC is 14:00 in Paris (summer).
-        assert_eq!(format_datetime(1_784_030_400), "14/07/2026 14:00");
-    }
-
-    #[test]
-    fn every_error_code_has_a_french_and_an_english_text() {
-        for locale in [Locale::fr, Locale::en] {
-            assert!(!error_text(locale, ErrorCode::PasswordTooCommon).is_empty());
-        }
-        assert_ne!(error_text(Locale::fr, ErrorCode::Forbidden), error_text(Locale::en, ErrorCode::Forbidden));
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn locale_comes_from_cookie_then_accept_language_then_french() {
-        let mut h = http::HeaderMap::new();
-        assert_eq!(request_locale(&h), Locale::fr);
-        h.insert(http::header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9".parse().expect("header"));
-        assert_eq!(request_locale(&h), Locale::en);
-        h.insert(http::header::COOKIE, "a=b; i18n_pref_locale=fr".parse().expect("header"));
-        assert_eq!(request_locale(&h), Locale::fr);
-    }
-}
-
 pub fn channel_name(locale: Locale, channel: crate::objectives::Channel) -> &'static str {
     use crate::objectives::Channel::*;
     match channel {
@@ -257,5 +225,37 @@ pub fn moderation_text(locale: Locale, moderation: &crate::moderation::Moderatio
             }
             Some(s)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_show_in_french_time_across_daylight_saving() {
+        // 2026-11-28 12:00 UTC is 13:00 in Paris (winter).
+        assert_eq!(format_datetime(1_795_867_200), "28/11/2026 13:00");
+        // 2026-07-14 12:00 UTC is 14:00 in Paris (summer).
+        assert_eq!(format_datetime(1_784_030_400), "14/07/2026 14:00");
+    }
+
+    #[test]
+    fn every_error_code_has_a_french_and_an_english_text() {
+        for locale in [Locale::fr, Locale::en] {
+            assert!(!error_text(locale, ErrorCode::PasswordTooCommon).is_empty());
+        }
+        assert_ne!(error_text(Locale::fr, ErrorCode::Forbidden), error_text(Locale::en, ErrorCode::Forbidden));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn locale_comes_from_cookie_then_accept_language_then_french() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(request_locale(&h), Locale::fr);
+        h.insert(http::header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9".parse().expect("header"));
+        assert_eq!(request_locale(&h), Locale::en);
+        h.insert(http::header::COOKIE, "a=b; i18n_pref_locale=fr".parse().expect("header"));
+        assert_eq!(request_locale(&h), Locale::fr);
     }
 }

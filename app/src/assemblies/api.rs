@@ -213,7 +213,8 @@ pub(crate) mod ssr {
         let state = app_state()?;
         permissions::require_admin(current_user(&state.db).await?)?;
         require_assembly(&state.db, assembly).await?;
-        let rows: Vec<(i64, String, Option<String>, i64, i64, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+        type InvitationRow = (i64, String, Option<String>, i64, i64, Option<i64>, Option<i64>, Option<String>);
+        let rows: Vec<InvitationRow> = sqlx::query_as(
             "select i.id, i.role, i.invitee_name, i.created_at, i.expires_at, i.used_at, i.revoked_at, u.display_name \
              from invitations i left join users u on u.id = i.used_by where i.assembly_id = $1 order by i.id desc limit 500",
         )

@@ -79,16 +79,16 @@ pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditEvent>, AppError>
     let result = async {
         let state = crate::state::app_state()?;
         crate::accounts::permissions::require_admin(crate::accounts::session::current_user(&state.db).await?)?;
-        let rows: Vec<(i64, Option<String>, Option<String>, String, String, Option<i64>, String, i64)> =
-            sqlx::query_as(
-                "select e.id, u.display_name, a.name, e.action, e.target_type, e.target_id, e.details, e.created_at \
+        type EventRow = (i64, Option<String>, Option<String>, String, String, Option<i64>, String, i64);
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "select e.id, u.display_name, a.name, e.action, e.target_type, e.target_id, e.details, e.created_at \
              from audit_events e left join users u on u.id = e.actor_id left join assemblies a on a.id = e.assembly_id \
              where e.id < $1 order by e.id desc limit $2",
-            )
-            .bind(before.unwrap_or(i64::MAX))
-            .bind(AUDIT_PAGE_SIZE)
-            .fetch_all(&state.db.pool)
-            .await?;
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(AUDIT_PAGE_SIZE)
+        .fetch_all(&state.db.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .map(|(id, actor, assembly, action, target_type, target_id, details, created_at)| AuditEvent {

@@ -434,7 +434,8 @@ pub(crate) mod ssr {
     }
 
     async fn queue_item(db: &Db, target: Target) -> Result<Option<QueueItem>, AppError> {
-        let row: Option<(i64, String, i64, String, String, String, Option<String>, Option<String>)> = match target {
+        type ItemRow = (i64, String, i64, String, String, String, Option<String>, Option<String>);
+        let row: Option<ItemRow> = match target {
             Target::Objective(id) => sqlx::query_as(
                 "select o.id, o.title, o.author_id, u.display_name, o.title || ' — ' || o.body_md, o.moderation, \
                  o.moderation_reason, o.moderation_note from objectives o join users u on u.id = o.author_id where o.id = $1",
@@ -512,7 +513,8 @@ pub(crate) mod ssr {
         .bind(now())
         .fetch_all(&db.pool)
         .await?;
-        let log: Vec<(Option<String>, String, String, Option<i64>, String, i64)> = sqlx::query_as(
+        type LogRow = (Option<String>, String, String, Option<i64>, String, i64);
+        let log: Vec<LogRow> = sqlx::query_as(
             "select u.display_name, e.action, e.target_type, e.target_id, e.details, e.created_at from audit_events e \
              left join users u on u.id = e.actor_id where e.assembly_id = $1 and e.action like 'moderation.%' \
              order by e.id desc limit 100",

@@ -445,7 +445,7 @@ fn ObjectiveView(
             })}
             {v.suspended_until.map(|until| view! { <p class="form-error">{t!(i18n, moderation.you_are_suspended, date = move || format_date(until))}</p> })}
         </section>
-        {(v.is_author || v.moderator || (v.can_act() && !v.is_author)).then(|| view! {
+        {(v.is_author || v.moderator || v.can_act()).then(|| view! {
             <section class="panel actions" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">{t!(i18n, objectives.actions)}</h2>
                 <FormError feedback=status_feedback />

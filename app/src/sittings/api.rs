@@ -652,7 +652,8 @@ pub mod ssr {
     pub async fn get(sitting: SittingId) -> Result<Sitting, AppError> {
         let state = app_state()?;
         let db = &state.db;
-        let row: Option<(i64, String, String, i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(
+        type SittingRow = (i64, String, String, i64, i64, String, String, String, Option<i64>);
+        let row: Option<SittingRow> = sqlx::query_as(
             "select s.assembly_id, a.name, s.title, s.starts_at, s.ends_at, s.place, s.online_url, s.status, s.current_objective_id \
              from sittings s join assemblies a on a.id = s.assembly_id where s.id = $1",
         )

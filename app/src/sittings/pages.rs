@@ -271,14 +271,16 @@ fn RunButton(
 #[component]
 fn RunControls(id: i64, status: SittingStatus, run: ServerAction<RunSitting>) -> impl IntoView {
     let i18n = use_i18n();
+    // A `div`, not a `p`: a `<form>` inside a `<p>` makes the HTML parser close the `p`
+    // early, so the server's markup no longer matches what hydration expects.
     view! {
-        <p class="action-row">
+        <div class="action-row">
             {match status {
                 SittingStatus::Planned => view! { <RunButton run sitting=id step="start" text=t_string!(i18n, sittings.start).to_owned() /> }.into_any(),
                 SittingStatus::Live => view! { <RunButton run sitting=id step="close" text=t_string!(i18n, sittings.close).to_owned() secondary=true /> }.into_any(),
                 SittingStatus::Closed => view! { <RunButton run sitting=id step="start" text=t_string!(i18n, sittings.reopen).to_owned() secondary=true /> }.into_any(),
             }}
-        </p>
+        </div>
     }
 }
 
@@ -390,10 +392,10 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
             <h2 id="queue-heading">{t!(i18n, sittings.speaking)}</h2>
             {match s.speaker.clone() {
                 Some(t) => view! {
-                    <p class="speaker">{t!(i18n, sittings.has_the_floor)}" "<strong>{t.person.name.clone()}</strong>" · "
+                    <div class="speaker">{t!(i18n, sittings.has_the_floor)}" "<strong>{t.person.name.clone()}</strong>" · "
                         <Timer started_at=t.started_at.unwrap_or(now) server_now=now />
                         {v.facilitates.then(|| view! { <QueueButton queue sitting=id step="end" text=t_string!(i18n, sittings.end_turn).to_owned() /> })}
-                    </p>
+                    </div>
                 }.into_any(),
                 None => view! { <p>{t!(i18n, sittings.nobody_speaks)}</p> }.into_any(),
             }}
@@ -403,7 +405,7 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
             } else {
                 view! {
                     <ol class="queue">
-                        {s.queue.iter().cloned().map(|t| view! {
+                        {s.queue.clone().into_iter().map(|t| view! {
                             <li>{t.person.name.clone()}" "<span class="meta">{format_time(t.requested_at)}</span>
                                 {v.facilitates.then(|| view! {
                                     <QueueButton queue sitting=id step="give" turn=t.id text=t_string!(i18n, sittings.give_floor).to_owned() />
@@ -453,7 +455,7 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
                     <caption>{t!(i18n, sittings.check_in)}</caption>
                     <thead><tr><th scope="col">{t!(i18n, sittings.member)}</th><th scope="col">{t!(i18n, sittings.presence)}</th></tr></thead>
                     <tbody>
-                        {s.attendees.iter().cloned().map(|a| {
+                        {s.attendees.clone().into_iter().map(|a| {
                             let current = a.mode;
                             let user = a.person.id.0;
                             let name = a.person.name.clone();

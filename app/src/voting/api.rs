@@ -2,6 +2,8 @@
 //! voting is for the assembly's members (and the holder of a member's proxy). Every ballot
 //! is written in one transaction that first locks its round, so ballots and log entries of
 //! a round are strictly ordered and a round closing cannot miss one.
+// A server function takes one argument per form field; `open_round`'s form has ten.
+#![allow(clippy::too_many_arguments)]
 use super::{Receipt, Round};
 #[cfg(feature = "ssr")]
 use crate::error::ssr::finish;
@@ -10,7 +12,6 @@ use crate::ids::RoundId;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "open_round")]
 pub async fn open_round(
     sitting_id: i64,
@@ -238,7 +239,6 @@ pub mod ssr {
 
     /// Opens a round (the checks done): records the counts, moves its objectives to
     /// `voting`, and starts its log. Also used by the demo, with a past `now`.
-    #[allow(clippy::too_many_arguments)]
     pub async fn insert_round(
         db: &Db,
         assembly: AssemblyId,
@@ -395,7 +395,6 @@ pub mod ssr {
     /// content (found by voter in a public round, by receipt code in a secret one). Returns
     /// the receipt code (empty when a public ballot's code was not kept), its hash, and
     /// whether it was the first. Also used by the demo.
-    #[allow(clippy::too_many_arguments)]
     pub async fn store_ballot(
         db: &Db,
         round: RoundId,

@@ -249,6 +249,15 @@ fn VoteSection(r: Round, cast: ServerAction<CastBallot>) -> impl IntoView {
     let i18n = use_i18n();
     let v = r.viewer.clone();
     let just_cast = Signal::derive(move || cast.value().with(|x| x.as_ref().and_then(|r| r.as_ref().ok().cloned())));
+    // The receipt this browser kept (a cookie), unless it is the one just announced above:
+    // once the page loads again after a vote, the same code would otherwise show twice.
+    let kept = move |code: Option<String>| {
+        move || {
+            code.clone()
+                .filter(|c| just_cast.with(|j| j.as_ref().is_none_or(|j| &j.code != c)))
+                .map(|code| view! { <ReceiptNotice code changed=false /> })
+        }
+    };
     view! {
         <section aria-labelledby="vote-heading">
             <h2 id="vote-heading">{t!(i18n, voting.your_vote)}</h2>
@@ -258,14 +267,14 @@ fn VoteSection(r: Round, cast: ServerAction<CastBallot>) -> impl IntoView {
                 (Some(p), _) => view! { <p>{t!(i18n, voting.proxy_given, name = p.name.clone())}</p> }.into_any(),
                 (None, true) if !v.can_vote => view! { <p>{t!(i18n, voting.not_a_voter)}</p> }.into_any(),
                 (None, true) => view! {
-                    {v.receipt.clone().map(|code| view! { <ReceiptNotice code changed=false /> })}
+                    {kept(v.receipt.clone())}
                     {v.has_voted.then(|| view! { <p class="notice">{t!(i18n, voting.already_voted)}</p> })}
                     <BallotForm r=r.clone() cast on_behalf=None current=v.my_ballot.clone() receipt=v.receipt.clone() has_voted=v.has_voted />
                 }.into_any(),
             }}
             {v.proxy_for.clone().map(|p| view! {
                 <h3>{t!(i18n, voting.proxy_vote, name = p.name.clone())}</h3>
-                {v.receipt_for_proxy.clone().map(|code| view! { <ReceiptNotice code changed=false /> })}
+                {kept(v.receipt_for_proxy.clone())}
                 {v.proxy_voted.then(|| view! { <p class="notice">{t!(i18n, voting.proxy_already_voted)}</p> })}
                 <BallotForm r=r.clone() cast on_behalf=Some(p.id.0) current=None receipt=v.receipt_for_proxy.clone() has_voted=v.proxy_voted />
             })}
@@ -475,7 +484,7 @@ fn Results(r: Round) -> impl IntoView {
         }
         Some(RoundResult::Approval { objectives, counts, ballots }) => {
             let mut rows: Vec<(String, u32)> = objectives.iter().zip(counts.iter()).map(|(id, n)| (title_of(*id), *n)).collect();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
             let chart_title = td_string!(locale, voting.chart_approval).to_owned();
             view! {
                 <ApprovalChart rows=rows.clone() ballots title=chart_title />
