@@ -203,12 +203,15 @@ fn SittingView(
         {(!online_url.is_empty()).then(move || view! {
             <p><a href=online_url rel="noopener noreferrer">{t!(i18n, sittings.join_online)}</a></p>
         })}
-        <p class="action-row">
-            <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics">{t!(i18n, sittings.add_to_calendar)}</a>
-            <span class="live-status" role="status">
-                {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
-            </span>
-        </p>
+        // A past sitting neither goes in a calendar nor changes any more.
+        {(status != SittingStatus::Closed).then(|| view! {
+            <p class="action-row">
+                <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics">{t!(i18n, sittings.add_to_calendar)}</a>
+                <span class="live-status" role="status">
+                    {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
+                </span>
+            </p>
+        })}
         <FormError feedback=error />
         {v.facilitates.then(|| view! { <RunControls id status run=actions.run /> })}
         <Agenda s=s.clone() run=actions.run />
