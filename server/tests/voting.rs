@@ -419,6 +419,15 @@ async fn a_yes_no_round_decides_and_publishes_ballots_that_anyone_can_recount(ap
     // 3 yes of 3 counted (abstention excluded) adopts; 1 yes of 4 rejects.
     assert_eq!(status_of(&app, ids[0]).await, "adopted");
     assert_eq!(status_of(&app, ids[1]).await, "rejected");
+    // The objective links to the vote that decided it.
+    let objective = app.browser().objective(ids[0]).await;
+    assert_eq!(objective["votes"][0], serde_json::json!([rid, "yes_no", true]));
+    assert!(app
+        .browser()
+        .get(&format!("/objectives/{}", ids[0]))
+        .await
+        .body
+        .contains(&format!("href=\"/rounds/{rid}\"")));
     let public = round(&app.browser(), rid).await;
     assert_eq!(public["result"]["yes_no"][0][1]["adopted"], true);
     assert_eq!(public["result"]["yes_no"][0][1]["yes_needed"], 2);

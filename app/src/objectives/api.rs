@@ -351,6 +351,19 @@ pub(crate) mod ssr {
         } else {
             Vec::new()
         };
+        let votes: Vec<(i64, String, String)> = sqlx::query_as(
+            "select r.id, r.method, r.status from round_objectives ro join vote_rounds r on r.id = ro.round_id \
+             where ro.objective_id = $1 order by r.id",
+        )
+        .bind(id.0)
+        .fetch_all(&db.pool)
+        .await?;
+        let votes = votes
+            .into_iter()
+            .filter_map(|(r, m, st)| {
+                Some((crate::ids::RoundId(r), crate::voting::Method::parse(&m).ok()?, st == "closed"))
+            })
+            .collect();
         Ok(Objective {
             id: ObjectiveId(row.id),
             assembly_id: row.assembly(),
@@ -374,6 +387,7 @@ pub(crate) mod ssr {
             threshold: row.threshold,
             viewer,
             similar,
+            votes,
         })
     }
 

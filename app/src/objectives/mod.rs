@@ -300,6 +300,8 @@ pub struct Objective {
     pub viewer: Viewer,
     /// For its author's draft: published objectives with similar titles.
     pub similar: Vec<Similar>,
+    /// The vote rounds it was put to, oldest first: (round, method, closed).
+    pub votes: Vec<(crate::ids::RoundId, crate::voting::Method, bool)>,
 }
 
 /// What the person looking at an objective may do; computed on the server by the same

@@ -412,6 +412,14 @@ fn ObjectiveView(
                 {(o.version > 1).then(|| view! { " · "{t!(i18n, objectives.edited_on, date = { let at = o.updated_at; move || format_datetime(at) })} })}
                 " · "<A href=format!("/objectives/{}/history", o.id)>{t!(i18n, objectives.history_link, count = { let n = o.version; move || n })}</A>
             </p>
+            {(!o.votes.is_empty()).then(|| view! {
+                <p class="votes-of">{t!(i18n, voting.put_to_vote)}" "
+                    {o.votes.clone().into_iter().map(|(round, method, closed)| view! {
+                        <A href=format!("/rounds/{round}")>{crate::voting::pages::method_name(locale, method)}" ("
+                            {if closed { t_string!(i18n, voting.closed) } else { t_string!(i18n, voting.open) }}")"</A>" "
+                    }).collect_view()}
+                </p>
+            })}
             {hidden_text.clone().map(|text| view! { <p class="moderation-notice" role="note">{text}</p> })}
             {(o.status == Status::Draft).then(|| view! {
                 <div class="notice" role="note">
