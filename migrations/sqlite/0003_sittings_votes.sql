@@ -93,8 +93,9 @@ create table round_objectives (
     constraint round_objective_unique primary key (round_id, objective_id)
 );
 
--- Who voted, and for whom a proxy voted. Deliberately no timestamp: in a secret round a
--- time would link a voter to the ballot logged at that moment. `receipt_check` is a hash
+-- Who voted, and for whom a proxy voted. Deliberately no timestamp, and stored without
+-- rowid (in key order, not arrival order): in a secret round a time or an arrival order
+-- would link a voter to the ballot logged at that moment. `receipt_check` is a hash
 -- of the receipt code under another prefix than the ballot's, so only the code's holder
 -- can connect the two rows.
 create table participations (
@@ -103,7 +104,7 @@ create table participations (
     cast_by integer not null references users (id),
     receipt_check text not null,
     constraint participation_unique primary key (round_id, voter_id)
-);
+) without rowid;
 
 -- What was voted. `voter_id` is filled in public rounds only. Keyed by the receipt hash
 -- (random) and stored without rowid, so row order says nothing about voting order.
