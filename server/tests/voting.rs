@@ -163,6 +163,11 @@ async fn facilitator_plans_a_sitting_that_members_can_add_to_their_calendar(app:
     let list: Value = app.browser().call("list_sittings", &[("assembly_id", &s(a.id))]).await.json();
     assert_eq!(list["upcoming"][0]["title"], "Séance de janvier");
     assert_eq!(list["can_plan"], false, "the public cannot plan");
+    let home = app.browser().get(&format!("/assemblies/{}", a.id)).await;
+    assert!(
+        home.body.contains("Prochaine séance :") && home.body.contains(&format!("href=\"/sittings/{id}\"")),
+        "the assembly page points to it"
+    );
     // 14 January 2027, 18:30 in Paris is 17:30 UTC.
     let ics = app.browser().get(&format!("/sittings/{id}/calendar.ics")).await;
     assert_eq!(ics.headers["content-type"], "text/calendar; charset=utf-8");

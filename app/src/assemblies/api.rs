@@ -72,16 +72,25 @@ pub(crate) mod ssr {
         .bind(only.map_or(0, |a| a.0))
         .fetch_all(&state.db.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, town, description, member_count)| Assembly {
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, town, description, member_count) in rows {
+            let next_sitting: Option<(i64, String, i64)> = sqlx::query_as(
+                "select id, title, starts_at from sittings where assembly_id = $1 and status <> 'closed' \
+                 order by status = 'live' desc, starts_at limit 1",
+            )
+            .bind(id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+            out.push(Assembly {
                 id: AssemblyId(id),
                 name,
                 town,
                 description,
                 member_count,
-            })
-            .collect())
+                next_sitting: next_sitting.map(|(s, t, at)| (crate::ids::SittingId(s), t, at)),
+            });
+        }
+        Ok(out)
     }
 
     #[tracing::instrument(skip_all)]

@@ -17,6 +17,8 @@ pub struct Assembly {
     pub town: String,
     pub description: String,
     pub member_count: i64,
+    /// The next sitting not yet closed, if any: (id, title, start).
+    pub next_sitting: Option<(crate::ids::SittingId, String, i64)>,
 }
 
 fn bounded(raw: &str, min: usize, max: usize) -> Result<String, ErrorCode> {

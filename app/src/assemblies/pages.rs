@@ -47,6 +47,10 @@ pub fn HomePage() -> impl IntoView {
                                         <h3 class="card-title"><A href=format!("/assemblies/{}", a.id)>{a.name.clone()}</A></h3>
                                         <p class="muted">{a.town.clone()}" · "{t!(i18n, home.members, count = { let c = a.member_count; move || c })}</p>
                                         <p>{a.description.clone()}</p>
+                                        {a.next_sitting.clone().map(|(id, title, at)| view! {
+                                            <p>{t!(i18n, sittings.next)}" "<A href=format!("/sittings/{id}")>{title}</A>
+                                                " · "{crate::i18n_texts::format_datetime(at)}</p>
+                                        })}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -78,6 +82,10 @@ pub fn AssemblyPage() -> impl IntoView {
                         <h1>{a.name.clone()}</h1>
                         <p class="muted">{a.town.clone()}" · "{t!(i18n, home.members, count = { let c = a.member_count; move || c })}</p>
                         <div class="prose"><p>{a.description.clone()}</p></div>
+                        {a.next_sitting.clone().map(|(id, title, at)| view! {
+                            <p>{t!(i18n, sittings.next)}" "<A href=format!("/sittings/{id}")>{title}</A>
+                                " · "{crate::i18n_texts::format_datetime(at)}</p>
+                        })}
                         <p><A href=format!("/assemblies/{}/sittings", a.id) attr:class="button button-secondary">{t!(i18n, sittings.sittings_and_votes)}</A></p>
                     }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
