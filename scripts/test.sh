@@ -26,5 +26,15 @@ step "unit tests (domain rules) and integration tests (real server on SQLite and
   cargo nextest run -p concerto
 )
 
+step "lints: formatting and clippy (warnings are errors)"
+(
+  export RUSTFLAGS="--cfg erase_components" LEPTOS_OUTPUT_NAME=concerto LEPTOS_SITE_ROOT=target/site \
+    LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app \
+    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+  cargo fmt --all -- --check
+  cargo clippy -p app --features ssr --all-targets -- -D warnings
+  cargo clippy -p concerto --all-targets -- -D warnings
+)
+
 step "browser tests (Chromium, axe-core)"
 (cd end2end && node --test --test-concurrency=1 --test-timeout=600000 tests/)
