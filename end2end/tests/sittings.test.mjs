@@ -261,8 +261,8 @@ test('the facilitator builds the agenda, opens the sitting, takes attendance and
   await table.waitFor();
   const attendance = page.getByRole('region', { name: 'Présences' });
   const counts = attendance.getByText(/^Présents :/);
-  await until(() => counts.innerText(), (v) => v === 'Présents : 0 en salle, 0 en ligne, sur 3 membres.',
-    'nobody is present yet, out of three members');
+  await until(() => counts.innerText(), (v) => v === 'Présents : 0 en salle, 0 en ligne, sur 4 membres.',
+    'nobody is present yet, out of four members (the facilitator is one)');
   await check(page, 'live sitting page before attendance (facilitator)');
   await table.getByRole('button', { name: 'Awa Diallo · En salle' }).click();
   await until(() => table.getByRole('button', { name: 'Awa Diallo · En salle' }).getAttribute('aria-pressed'),
@@ -270,7 +270,7 @@ test('the facilitator builds the agenda, opens the sitting, takes attendance and
   await table.getByRole('button', { name: 'Bastien Roux · En ligne' }).click();
   await until(() => table.getByRole('button', { name: 'Bastien Roux · En ligne' }).getAttribute('aria-pressed'),
     (v) => v === 'true', 'Bastien is checked in, online');
-  await until(() => counts.innerText(), (v) => v === 'Présents : 1 en salle, 1 en ligne, sur 3 membres.',
+  await until(() => counts.innerText(), (v) => v === 'Présents : 1 en salle, 1 en ligne, sur 4 membres.',
     'two members are present, one in the room, one online');
   assert.equal(await table.getByRole('button', { name: 'Chloé Martin · Absent' }).getAttribute('aria-pressed'), 'true',
     'Chloé is still absent');
@@ -287,9 +287,9 @@ test('the facilitator builds the agenda, opens the sitting, takes attendance and
   await page.waitForURL(/\/rounds\/\d+$/);
   s.round = Number(page.url().match(/\/rounds\/(\d+)$/)[1]);
   await page.getByRole('heading', { name: /Oui \/ non \/ abstention/, level: 1 }).waitFor();
-  await page.getByText('Participation : 0 bulletins, pour 3 membres (2 présents ou représentés à l’ouverture).').waitFor();
+  await page.getByText('Participation : 0 bulletins, pour 4 membres (2 présents ou représentés à l’ouverture).').waitFor();
   await page.getByRole('button', { name: 'Clore le vote' }).waitFor();
-  await page.getByText('Seuls les membres de l’assemblée votent.').waitFor();
+  await page.getByRole('button', { name: 'Voter', exact: true }).waitFor(); // a facilitator is a member too
   await check(page, 'open round page (facilitator)');
 });
 
@@ -387,7 +387,7 @@ test('a member asks for the floor; the facilitator sees it live and gives the fl
   await notReloaded(fac, 'after Awa asks for the floor');
   await check(fac, 'sitting page with the speaking queue (facilitator)');
   await entry.getByRole('button', { name: 'Donner la parole' }).click();
-  const speaker = queue.locator('p.speaker');
+  const speaker = queue.locator('.speaker');
   await speaker.getByText('Awa Diallo').waitFor();
   assert.match(await speaker.innerText(), /^A la parole : Awa Diallo/, 'the speaker’s name shows');
   await queue.getByText('Personne ne demande la parole.').waitFor();
@@ -398,7 +398,7 @@ test('a member asks for the floor; the facilitator sees it live and gives the fl
   await check(fac, 'sitting page with a speaker (facilitator)');
 
   // The speaker's own page follows, over the live stream.
-  await speaking.locator('p.speaker').getByText('Awa Diallo').waitFor({ timeout: 5_000 });
+  await speaking.locator('.speaker').getByText('Awa Diallo').waitFor({ timeout: 5_000 });
   await check(a, 'sitting page while speaking (member A)');
 });
 
