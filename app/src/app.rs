@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use crate::moderation::pages::ModerationPage;
 use crate::objectives::pages::{EditObjectivePage, HistoryPage, NewObjectivePage, ObjectivePage};
-use crate::sittings::pages::{SittingPage, SittingsPage};
+use crate::sittings::pages::{SittingPage, SittingScreenPage, SittingsPage};
 use crate::voting::pages::RoundPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("objectives/:id/history") view=HistoryPage />
                         <Route path=path!("assemblies/:id/sittings") view=SittingsPage />
                         <Route path=path!("sittings/:id") view=SittingPage />
+                        <Route path=path!("sittings/:id/screen") view=SittingScreenPage />
                         <Route path=path!("rounds/:id") view=RoundPage />
                         <Route path=path!("admin") view=AdminHome />
                         <Route path=path!("admin/assemblies") view=AdminAssembliesPage />

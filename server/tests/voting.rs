@@ -239,6 +239,14 @@ async fn agenda_attendance_and_the_speaking_queue(app: TestApp) {
     let second = v["queue"][1]["id"].as_i64().unwrap();
     assert_eq!(q(&a.members[1], "give", Some(first)).await.error(), "forbidden");
     assert!(q(&a.facilitator, "give", Some(first)).await.ok());
+    let screen = app.browser().get(&format!("/sittings/{sit}/screen")).await;
+    assert_eq!(screen.status, 200);
+    let current_title = v["agenda"][2]["title"].as_str().unwrap().to_owned();
+    assert!(
+        screen.body.contains(&format!("<h1>{current_title}</h1>")),
+        "the room's screen shows the item under discussion"
+    );
+    assert!(screen.body.contains("A la parole :"), "and who speaks");
     assert!(q(&a.facilitator, "give", Some(second)).await.ok(), "giving the floor ends the current turn");
     assert!(q(&a.facilitator, "end", None).await.ok());
     let v = sitting(&app.browser(), sit).await;

@@ -207,6 +207,7 @@ fn SittingView(
         {(status != SittingStatus::Closed).then(|| view! {
             <p class="action-row">
                 <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics">{t!(i18n, sittings.add_to_calendar)}</a>
+                <A href=format!("/sittings/{id}/screen") attr:class="button button-secondary">{t!(i18n, sittings.screen)}</A>
                 <span class="live-status" role="status">
                     {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
                 </span>
@@ -572,4 +573,71 @@ fn CurrentDiscussion(s: Sitting) -> impl IntoView {
             </section>
         }
     })
+}
+
+/// `/sittings/{id}/screen`: the room's screen. Large type, nothing to click: the item
+/// under discussion, who speaks and for how long, who waits, the vote in progress and how
+/// many have voted, the latest comments from members online. Updates itself.
+#[component]
+pub fn SittingScreenPage() -> impl IntoView {
+    let id = param("id");
+    let refresh = RwSignal::new(0u64);
+    let connected = use_live(id.into(), refresh);
+    let data = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_sitting(id));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                    Ok(s) => view! { <Screen s connected /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Screen(s: Sitting, connected: ReadSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let current = s.agenda.iter().find(|a| a.current).cloned();
+    let open_rounds: Vec<_> =
+        s.rounds.iter().filter(|r| r.status == crate::voting::RoundStatus::Open).cloned().collect();
+    let members = s.members_count;
+    let now = s.now;
+    view! {
+        <Title text=s.title.clone() />
+        <div class="screen">
+            <p class="screen-sitting">{s.title.clone()}" · "<A href=format!("/sittings/{}", s.id)>{t!(i18n, sittings.back_to_sitting)}</A>
+                <span class="live-status" role="status">
+                    {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
+                </span>
+            </p>
+            <h1>{match current {
+                Some(a) => a.title,
+                None => t_string!(i18n, sittings.no_current_item).to_owned(),
+            }}</h1>
+            {open_rounds.into_iter().map(|r| {
+                let count = r.ballots_count;
+                view! {
+                    <p class="screen-vote">{method_name(locale, r.method)}" : "
+                        {t!(i18n, sittings.screen_ballots, count, members)}</p>
+                }
+            }).collect_view()}
+            <div class="screen-floor">
+                {match s.speaker.clone() {
+                    Some(t) => view! {
+                        <p class="speaker">{t!(i18n, sittings.has_the_floor)}" "<strong>{t.person.name.clone()}</strong>" "
+                            <Timer started_at=t.started_at.unwrap_or(now) server_now=now /></p>
+                    }.into_any(),
+                    None => view! { <p>{t!(i18n, sittings.nobody_speaks)}</p> }.into_any(),
+                }}
+                {(!s.queue.is_empty()).then(|| view! {
+                    <h2>{t!(i18n, sittings.queue)}</h2>
+                    <ol class="queue">{s.queue.iter().map(|t| view! { <li>{t.person.name.clone()}</li> }).collect_view()}</ol>
+                })}
+            </div>
+            <CurrentDiscussion s=s.clone() />
+        </div>
+    }
 }
