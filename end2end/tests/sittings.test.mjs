@@ -400,6 +400,15 @@ test('a member asks for the floor; the facilitator sees it live and gives the fl
   // The speaker's own page follows, over the live stream.
   await speaking.locator('.speaker').getByText('Awa Diallo').waitFor({ timeout: 5_000 });
   await check(a, 'sitting page while speaking (member A)');
+
+  // The room's screen shows the speaker too, and follows the floor live.
+  const screen = await person(browser);
+  await screen.goto(`${server.base}/sittings/${s.sitting}/screen`);
+  await screen.locator('.screen .speaker').getByText('Awa Diallo').waitFor();
+  await check(screen, 'room display with a speaker');
+  await fac.getByRole('button', { name: 'Terminer' }).click();
+  await screen.getByText('Personne n’a la parole.').waitFor({ timeout: 5_000 });
+  await screen.context().close();
 });
 
 test('the facilitator closes the vote; each member finds their receipt in the published list', async () => {
