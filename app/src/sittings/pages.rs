@@ -27,10 +27,12 @@ fn param(name: &'static str) -> Memo<i64> {
 #[component]
 pub fn SittingStatusBadge(status: SittingStatus) -> impl IntoView {
     let i18n = use_i18n();
+    // The language changes by reloading the page (`/lang/…`), so text need not track it.
+    let locale = i18n.get_locale_untracked();
     let (class, text) = match status {
-        SittingStatus::Planned => ("badge", t_string!(i18n, sittings.status_planned)),
-        SittingStatus::Live => ("badge live", t_string!(i18n, sittings.status_live)),
-        SittingStatus::Closed => ("badge", t_string!(i18n, sittings.status_closed)),
+        SittingStatus::Planned => ("badge", td_string!(locale, sittings.status_planned)),
+        SittingStatus::Live => ("badge live", td_string!(locale, sittings.status_live)),
+        SittingStatus::Closed => ("badge", td_string!(locale, sittings.status_closed)),
     };
     view! { <span class=class>{text}</span> }
 }
@@ -57,6 +59,7 @@ fn SittingCard(s: SittingSummary) -> impl IntoView {
 #[component]
 pub fn SittingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let assembly = param("id");
     let plan = ServerAction::<PlanSitting>::new();
     let data = Resource::new(move || assembly.get(), list_sittings);
@@ -68,7 +71,7 @@ pub fn SittingsPage() -> impl IntoView {
                     Ok(list) => {
                         let assembly = list.assembly_id.0;
                         view! {
-                            <Title text=format!("{} · {}", t_string!(i18n, sittings.title), list.assembly_name) />
+                            <Title text=format!("{} · {}", td_string!(locale, sittings.title), list.assembly_name) />
                             <p class="breadcrumb"><A href=format!("/assemblies/{assembly}")>{list.assembly_name.clone()}</A></p>
                             <h1>{t!(i18n, sittings.title)}</h1>
                             <section aria-labelledby="upcoming-heading">
@@ -173,6 +176,7 @@ fn SittingView(
     connected: ReadSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let v = s.viewer.clone();
     let id = s.id.0;
     let live = s.status == SittingStatus::Live;
@@ -200,7 +204,7 @@ fn SittingView(
         <h1>{title}<SittingStatusBadge status /></h1>
         <p class="meta">{when(starts_at, ends_at)}</p>
         {(!place.is_empty()).then(move || view! { <p>{t!(i18n, sittings.place)}" "{place}</p> })}
-        {(!online_url.is_empty()).then(move || view! {
+        {(!online_url.is_empty() && status != SittingStatus::Closed).then(move || view! {
             <p><a href=online_url rel="noopener noreferrer">{t!(i18n, sittings.join_online)}</a></p>
         })}
         // A past sitting neither goes in a calendar nor changes any more.
@@ -209,7 +213,7 @@ fn SittingView(
                 <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics">{t!(i18n, sittings.add_to_calendar)}</a>
                 <A href=format!("/sittings/{id}/screen") attr:class="button button-secondary">{t!(i18n, sittings.screen)}</A>
                 <span class="live-status" role="status">
-                    {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
+                    {move || if connected.get() { td_string!(locale, sittings.live_on) } else { td_string!(locale, sittings.live_off) }}
                 </span>
             </p>
         })}
@@ -235,14 +239,15 @@ fn SittingView(
 #[component]
 fn RoundCard(r: crate::voting::RoundSummary) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let open = r.status == crate::voting::RoundStatus::Open;
     let count = r.ballots_count;
     let titles = r.objectives.iter().map(|o| o.title.clone()).collect::<Vec<_>>().join(" · ");
     view! {
         <li class="card">
-            <h3 class="card-title"><A href=format!("/rounds/{}", r.id)>{move || method_name(i18n.get_locale(), r.method)}</A>
+            <h3 class="card-title"><A href=format!("/rounds/{}", r.id)>{method_name(locale, r.method)}</A>
                 <span class=if open { "badge live" } else { "badge" }>
-                    {if open { t_string!(i18n, voting.open) } else { t_string!(i18n, voting.closed) }}
+                    {if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}
                 </span>
                 {r.secret.then(|| view! { <span class="badge">{t!(i18n, voting.secret)}</span> })}
             </h3>
@@ -275,14 +280,15 @@ fn RunButton(
 #[component]
 fn RunControls(id: i64, status: SittingStatus, run: ServerAction<RunSitting>) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     // A `div`, not a `p`: a `<form>` inside a `<p>` makes the HTML parser close the `p`
     // early, so the server's markup no longer matches what hydration expects.
     view! {
         <div class="action-row">
             {match status {
-                SittingStatus::Planned => view! { <RunButton run sitting=id step="start" text=t_string!(i18n, sittings.start).to_owned() /> }.into_any(),
-                SittingStatus::Live => view! { <RunButton run sitting=id step="close" text=t_string!(i18n, sittings.close).to_owned() secondary=true /> }.into_any(),
-                SittingStatus::Closed => view! { <RunButton run sitting=id step="start" text=t_string!(i18n, sittings.reopen).to_owned() secondary=true /> }.into_any(),
+                SittingStatus::Planned => view! { <RunButton run sitting=id step="start" text=td_string!(locale, sittings.start).to_owned() /> }.into_any(),
+                SittingStatus::Live => view! { <RunButton run sitting=id step="close" text=td_string!(locale, sittings.close).to_owned() secondary=true /> }.into_any(),
+                SittingStatus::Closed => view! { <RunButton run sitting=id step="start" text=td_string!(locale, sittings.reopen).to_owned() secondary=true /> }.into_any(),
             }}
         </div>
     }
@@ -312,10 +318,10 @@ fn Agenda(s: Sitting, run: ServerAction<RunSitting>) -> impl IntoView {
                                     {a.current.then(|| view! { <strong class="badge live">{t!(i18n, sittings.current)}</strong> })}
                                     {facilitates.then(|| view! {
                                         <div class="action-row">
-                                            {(!a.current).then(|| view! { <RunButton run sitting=id step="current" objective=o text=t_string!(i18n, sittings.make_current).to_owned() secondary=true /> })}
-                                            {(i > 0).then(|| view! { <RunButton run sitting=id step="up" objective=o text=t_string!(i18n, sittings.move_up).to_owned() secondary=true /> })}
-                                            {(i < last).then(|| view! { <RunButton run sitting=id step="down" objective=o text=t_string!(i18n, sittings.move_down).to_owned() secondary=true /> })}
-                                            <RunButton run sitting=id step="remove" objective=o text=t_string!(i18n, sittings.remove).to_owned() secondary=true />
+                                            {(!a.current).then(|| view! { <RunButton run sitting=id step="current" objective=o text=td_string!(locale, sittings.make_current).to_owned() secondary=true /> })}
+                                            {(i > 0).then(|| view! { <RunButton run sitting=id step="up" objective=o text=td_string!(locale, sittings.move_up).to_owned() secondary=true /> })}
+                                            {(i < last).then(|| view! { <RunButton run sitting=id step="down" objective=o text=td_string!(locale, sittings.move_down).to_owned() secondary=true /> })}
+                                            <RunButton run sitting=id step="remove" objective=o text=td_string!(locale, sittings.remove).to_owned() secondary=true />
                                         </div>
                                     })}
                                 </li>
@@ -388,17 +394,21 @@ fn QueueButton(
 #[component]
 fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let id = s.id.0;
     let v = s.viewer.clone();
     let now = s.now;
+    let closed = s.status == SittingStatus::Closed;
     view! {
         <section aria-labelledby="queue-heading">
             <h2 id="queue-heading">{t!(i18n, sittings.speaking)}</h2>
+            // Once the sitting is over, only who spoke and for how long remains.
+            {(!closed).then(|| view! {
             {match s.speaker.clone() {
                 Some(t) => view! {
                     <div class="speaker">{t!(i18n, sittings.has_the_floor)}" "<strong>{t.person.name.clone()}</strong>" · "
                         <Timer started_at=t.started_at.unwrap_or(now) server_now=now />
-                        {v.facilitates.then(|| view! { <QueueButton queue sitting=id step="end" text=t_string!(i18n, sittings.end_turn).to_owned() /> })}
+                        {v.facilitates.then(|| view! { <QueueButton queue sitting=id step="end" text=td_string!(locale, sittings.end_turn).to_owned() /> })}
                     </div>
                 }.into_any(),
                 None => view! { <p>{t!(i18n, sittings.nobody_speaks)}</p> }.into_any(),
@@ -412,8 +422,8 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
                         {s.queue.clone().into_iter().map(|t| view! {
                             <li>{t.person.name.clone()}" "<span class="meta">{format_time(t.requested_at)}</span>
                                 {v.facilitates.then(|| view! {
-                                    <QueueButton queue sitting=id step="give" turn=t.id text=t_string!(i18n, sittings.give_floor).to_owned() />
-                                    <QueueButton queue sitting=id step="drop" turn=t.id text=t_string!(i18n, sittings.drop_turn).to_owned() />
+                                    <QueueButton queue sitting=id step="give" turn=t.id text=td_string!(locale, sittings.give_floor).to_owned() />
+                                    <QueueButton queue sitting=id step="drop" turn=t.id text=td_string!(locale, sittings.drop_turn).to_owned() />
                                 })}
                             </li>
                         }).collect_view()}
@@ -421,10 +431,12 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
                 }.into_any()
             }}
             {(live && v.participates).then(|| if v.hand_raised {
-                view! { <QueueButton queue sitting=id step="lower" text=t_string!(i18n, sittings.lower_hand).to_owned() /> }.into_any()
+                view! { <QueueButton queue sitting=id step="lower" text=td_string!(locale, sittings.lower_hand).to_owned() /> }.into_any()
             } else {
-                view! { <QueueButton queue sitting=id step="raise" text=t_string!(i18n, sittings.raise_hand).to_owned() /> }.into_any()
+                view! { <QueueButton queue sitting=id step="raise" text=td_string!(locale, sittings.raise_hand).to_owned() /> }.into_any()
             })}
+            })}
+            {(closed && s.speaking_times.is_empty()).then(|| view! { <p>{t!(i18n, sittings.nobody_spoke)}</p> })}
             {(!s.speaking_times.is_empty()).then(|| view! {
                 <table class="data">
                     <caption>{t!(i18n, sittings.speaking_times)}</caption>
@@ -443,6 +455,7 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
 #[component]
 fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<GiveProxy>) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let id = s.id.0;
     let v = s.viewer.clone();
     let (room, online, members) = (s.present_room, s.present_online, s.members_count);
@@ -451,7 +464,7 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
         <section aria-labelledby="attendance-heading">
             <h2 id="attendance-heading">{t!(i18n, sittings.attendance)}</h2>
             <p>{t!(i18n, sittings.present_counts, room, online, members)}</p>
-            {v.present.map(|m| view! { <p>{match m { Mode::Room => t_string!(i18n, sittings.you_present_room), Mode::Online => t_string!(i18n, sittings.you_present_online) }}</p> })}
+            {v.present.map(|m| view! { <p>{match m { Mode::Room => td_string!(locale, sittings.you_present_room), Mode::Online => td_string!(locale, sittings.you_present_online) }}</p> })}
             {(v.participates && open).then(|| view! { <ProxyForm sitting=id v=v.clone() candidates=s.proxy_candidates.clone() proxy /> })}
             {(!v.participates).then(|| v.proxy_held_for.clone()).flatten().map(|p| view! { <p>{t!(i18n, sittings.you_hold_proxy, name = p.name.clone())}</p> })}
             {(v.facilitates && !s.attendees.is_empty()).then(|| view! {
@@ -474,20 +487,20 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
                                                     <input type="hidden" name="user_id" value=user />
                                                     <button type="submit" name="mode" value="room" class="button button-small" class:button-secondary=current != Some(Mode::Room)
                                                         aria-pressed=if current == Some(Mode::Room) { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, t_string!(i18n, sittings.in_room))>{t!(i18n, sittings.in_room)}</button>
+                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.in_room))>{t!(i18n, sittings.in_room)}</button>
                                                     <button type="submit" name="mode" value="online" class="button button-small" class:button-secondary=current != Some(Mode::Online)
                                                         aria-pressed=if current == Some(Mode::Online) { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, t_string!(i18n, sittings.online))>{t!(i18n, sittings.online)}</button>
+                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.online))>{t!(i18n, sittings.online)}</button>
                                                     <button type="submit" name="mode" value="absent" class="button button-small" class:button-secondary=current.is_some()
                                                         aria-pressed=if current.is_none() { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, t_string!(i18n, sittings.absent))>{t!(i18n, sittings.absent)}</button>
+                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.absent))>{t!(i18n, sittings.absent)}</button>
                                                 </ActionForm>
                                             }.into_any()
                                         } else {
                                             match current {
-                                                Some(Mode::Room) => t_string!(i18n, sittings.in_room),
-                                                Some(Mode::Online) => t_string!(i18n, sittings.online),
-                                                None => t_string!(i18n, sittings.absent),
+                                                Some(Mode::Room) => td_string!(locale, sittings.in_room),
+                                                Some(Mode::Online) => td_string!(locale, sittings.online),
+                                                None => td_string!(locale, sittings.absent),
                                             }.into_any()
                                         }}
                                     </td>
@@ -563,7 +576,7 @@ fn CurrentDiscussion(s: Sitting) -> impl IntoView {
                                 <li>
                                     <p class="comment-meta"><strong>{c.author.clone()}</strong>" · "
                                         <span class=format!("badge stance-{}", c.stance.as_str())>{crate::i18n_texts::stance_name(locale, c.stance)}</span>
-                                        " · "{format_time(c.created_at)}</p>
+                                        " · "{format_datetime(c.created_at)}</p>
                                     <div class="prose" inner_html=c.html.clone()></div>
                                 </li>
                             }).collect_view()}
@@ -610,12 +623,12 @@ fn Screen(s: Sitting, connected: ReadSignal<bool>) -> impl IntoView {
         <div class="screen">
             <p class="screen-sitting">{s.title.clone()}" · "<A href=format!("/sittings/{}", s.id)>{t!(i18n, sittings.back_to_sitting)}</A>
                 <span class="live-status" role="status">
-                    {move || if connected.get() { t_string!(i18n, sittings.live_on) } else { t_string!(i18n, sittings.live_off) }}
+                    {move || if connected.get() { td_string!(locale, sittings.live_on) } else { td_string!(locale, sittings.live_off) }}
                 </span>
             </p>
             <h1>{match current {
                 Some(a) => a.title,
-                None => t_string!(i18n, sittings.no_current_item).to_owned(),
+                None => td_string!(locale, sittings.no_current_item).to_owned(),
             }}</h1>
             {open_rounds.into_iter().map(|r| {
                 let count = r.ballots_count;

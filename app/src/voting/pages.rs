@@ -214,8 +214,8 @@ fn RoundView(
         <Title text=title />
         <p class="breadcrumb"><A href=sitting_link>{sitting_title}</A></p>
         <h1>{method_name(locale, method)}
-            <span class=if open { "badge live" } else { "badge" }>{if open { t_string!(i18n, voting.open) } else { t_string!(i18n, voting.closed) }}</span>
-            <span class="badge">{if secret { t_string!(i18n, voting.secret) } else { t_string!(i18n, voting.public) }}</span>
+            <span class=if open { "badge live" } else { "badge" }>{if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}</span>
+            <span class="badge">{if secret { td_string!(locale, voting.secret) } else { td_string!(locale, voting.public) }}</span>
         </h1>
         <ul class="round-objectives">
             {objectives.into_iter().map(|o| view! { <li><A href=format!("/objectives/{}", o.id)>{o.title}</A></li> }).collect_view()}
@@ -223,7 +223,7 @@ fn RoundView(
         <section aria-labelledby="rules-heading" class="rules">
             <h2 id="rules-heading">{t!(i18n, voting.rules)}</h2>
             <p>{rules}</p>
-            <p>{if secret { t_string!(i18n, voting.secret_explained) } else { t_string!(i18n, voting.public_explained) }}</p>
+            <p>{if secret { td_string!(locale, voting.secret_explained) } else { td_string!(locale, voting.public_explained) }}</p>
             <p class="meta">{t!(i18n, voting.opened_at, date = format_datetime(opened_at))}
                 {closes_at.filter(|_| open).map(|c| view! { " · "{t!(i18n, voting.closes_at, date = format_datetime(c))} })}
                 {closed_at.map(|c| view! { " · "{t!(i18n, voting.closed_at, date = format_datetime(c))} })}
@@ -231,7 +231,7 @@ fn RoundView(
         </section>
         <p class="participation" role="status">
             {t!(i18n, voting.participation, ballots, members, present)}
-            {open.then(|| view! { " "<span class="meta">{move || if connected.get() { t_string!(i18n, sittings.live_on) } else { "" }}</span> })}
+            {open.then(|| view! { " "<span class="meta">{move || if connected.get() { td_string!(locale, sittings.live_on) } else { "" }}</span> })}
         </p>
         {(open && v.facilitates).then(|| view! {
             <ActionForm action=close>
@@ -285,10 +285,12 @@ fn VoteSection(r: Round, cast: ServerAction<CastBallot>) -> impl IntoView {
 #[component]
 fn ReceiptNotice(code: String, changed: bool) -> impl IntoView {
     let i18n = use_i18n();
+    // The language changes by reloading the page (`/lang/…`), so text need not track it.
+    let locale = i18n.get_locale_untracked();
     (!code.is_empty()).then(|| {
         view! {
             <div class="receipt" role="status">
-                <p>{if changed { t_string!(i18n, voting.vote_changed) } else { t_string!(i18n, voting.vote_recorded) }}</p>
+                <p>{if changed { td_string!(locale, voting.vote_changed) } else { td_string!(locale, voting.vote_recorded) }}</p>
                 <p>{t!(i18n, voting.receipt_is)}" "<code class="receipt-code">{code}</code></p>
                 <p class="field-hint">{t!(i18n, voting.receipt_hint)}</p>
             </div>
@@ -392,7 +394,7 @@ fn BallotForm(
                     <input id=receipt_id.clone() name="receipt" autocomplete="off" aria-describedby=format!("{receipt_id}-hint") value=receipt.clone().unwrap_or_default() />
                 </div>
             })}
-            <button type="submit" class="button">{if has_voted { t_string!(i18n, voting.change_vote) } else { t_string!(i18n, voting.cast) }}</button>
+            <button type="submit" class="button">{if has_voted { td_string!(locale, voting.change_vote) } else { td_string!(locale, voting.cast) }}</button>
         </ActionForm>
     }
 }
@@ -419,7 +421,7 @@ fn Results(r: Round) -> impl IntoView {
                     <article class="result">
                         <h3>{title.clone()}" "
                             <span class=if res.adopted { "badge status-adopted" } else { "badge status-rejected" }>
-                                {if res.adopted { t_string!(i18n, voting.adopted) } else { t_string!(i18n, voting.rejected) }}
+                                {if res.adopted { td_string!(locale, voting.adopted) } else { td_string!(locale, voting.rejected) }}
                             </span>
                         </h3>
                         <YesNoChart result=res title=chart_title labels threshold_label />
@@ -431,7 +433,7 @@ fn Results(r: Round) -> impl IntoView {
                                 <tr><th scope="row">{t!(i18n, voting.abstain)}</th><td>{res.abstain}</td></tr>
                                 <tr><th scope="row">{t!(i18n, voting.cast_count)}</th><td>{res.cast}</td></tr>
                                 <tr><th scope="row">{t!(i18n, voting.quorum)}</th><td>
-                                    {if res.quorum_needed == 0 { t_string!(i18n, voting.no_quorum).to_owned() } else {
+                                    {if res.quorum_needed == 0 { td_string!(locale, voting.no_quorum).to_owned() } else {
                                         td_string!(locale, voting.quorum_result, needed = res.quorum_needed, reached = if res.quorum_reached { td_string!(locale, voting.reached) } else { td_string!(locale, voting.not_reached) }).to_string()
                                     }}
                                 </td></tr>
@@ -456,11 +458,12 @@ fn Results(r: Round) -> impl IntoView {
                                 <h3>{td_string!(locale, voting.rank_line, rank = ro.rank, title = title.clone()).to_string()}</h3>
                                 <p>{t!(i18n, voting.majority_grade)}" "<strong>{grade}</strong></p>
                                 <MeritProfile profile=ro.profile title=chart_title />
-                                <table class="data grades-table">
-                                    <caption class="visually-hidden">{title.clone()}</caption>
-                                    <thead><tr>{Grade::ALL.iter().map(|g| view! { <th scope="col">{grade_name(locale, *g)}</th> }).collect_view()}</tr></thead>
-                                    <tbody><tr>{ro.profile.iter().map(|n| view! { <td>{*n}</td> }).collect_view()}</tr></tbody>
-                                </table>
+                                // The chart's numbers, and its legend: each grade beside its colour.
+                                <ul class="grade-counts">
+                                    {Grade::ALL.iter().zip(ro.profile.iter()).enumerate().map(|(i, (g, n))| view! {
+                                        <li class=format!("grade-{i}")>{grade_name(locale, *g)}" : "<strong>{*n}</strong></li>
+                                    }).collect_view()}
+                                </ul>
                             </li>
                         }
                     }).collect_view()}
@@ -532,7 +535,7 @@ fn Results(r: Round) -> impl IntoView {
             </Form>
             {check.map(|(_, found)| view! {
                 <p class=if found { "notice" } else { "form-error" } role="status">
-                    {if found { t_string!(i18n, voting.receipt_found) } else { t_string!(i18n, voting.receipt_not_found) }}
+                    {if found { td_string!(locale, voting.receipt_found) } else { td_string!(locale, voting.receipt_not_found) }}
                 </p>
             })}
         </section>
