@@ -1,7 +1,7 @@
 // Starts the server binary built by `cargo leptos build` on a free port with a fresh
 // SQLite database, and opens Chromium. Every page a test visits goes through `check`,
 // which runs axe-core and fails on any violation or browser error.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,23 +23,26 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+/// Starts the built server on a fresh SQLite database; `demo: true` loads the French demo
+/// (`concerto demo`) into it first.
+export async function startServer({ demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'concerto-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const bin = process.env.CONCERTO_BIN ?? join(root, 'target', 'debug', 'concerto');
-  const child = spawn(bin, ['serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CONCERTO_ADDR: `127.0.0.1:${port}`,
-      CONCERTO_PUBLIC_URL: base,
-      DATABASE_URL: `sqlite://${join(dir, 'e2e.db')}?mode=rwc`,
-      LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = {
+    ...process.env,
+    CONCERTO_ADDR: `127.0.0.1:${port}`,
+    CONCERTO_PUBLIC_URL: base,
+    DATABASE_URL: `sqlite://${join(dir, 'e2e.db')}?mode=rwc`,
+    LEPTOS_SITE_ROOT: join(root, 'target', 'site'),
+    RUST_LOG: 'warn',
+  };
+  if (demo) {
+    const loaded = spawnSync(bin, ['demo'], { cwd: root, env, encoding: 'utf8' });
+    if (loaded.status !== 0) throw new Error(`concerto demo failed:\n${loaded.stdout}${loaded.stderr}`);
+  }
+  const child = spawn(bin, ['serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const setupLink = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 60_000);

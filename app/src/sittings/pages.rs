@@ -48,7 +48,7 @@ fn SittingCard(s: SittingSummary) -> impl IntoView {
     view! {
         <li class="card">
             <h3 class="card-title"><A href=format!("/sittings/{}", s.id)>{s.title.clone()}</A>
-                <SittingStatusBadge status=s.status /></h3>
+                " "<SittingStatusBadge status=s.status /></h3>
             <p class="meta">{when(s.starts_at, s.ends_at)}</p>
             {(!s.place.is_empty()).then(|| view! { <p>{s.place.clone()}</p> })}
             <p class="meta">{t!(i18n, sittings.agenda_count, count)}</p>
@@ -201,7 +201,7 @@ fn SittingView(
             <A href=format!("/assemblies/{assembly_id}")>{assembly_name}</A>" › "
             <A href=format!("/assemblies/{assembly_id}/sittings")>{t!(i18n, sittings.title)}</A>
         </p>
-        <h1>{title}<SittingStatusBadge status /></h1>
+        <h1>{title}" "<SittingStatusBadge status /></h1>
         <p class="meta">{when(starts_at, ends_at)}</p>
         {(!place.is_empty()).then(move || view! { <p>{t!(i18n, sittings.place)}" "{place}</p> })}
         {(!online_url.is_empty() && status != SittingStatus::Closed).then(move || view! {
@@ -246,10 +246,10 @@ fn RoundCard(r: crate::voting::RoundSummary) -> impl IntoView {
     view! {
         <li class="card">
             <h3 class="card-title"><A href=format!("/rounds/{}", r.id)>{method_name(locale, r.method)}</A>
-                <span class=if open { "badge live" } else { "badge" }>
+                " "<span class=if open { "badge live" } else { "badge" }>
                     {if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}
                 </span>
-                {r.secret.then(|| view! { <span class="badge">{t!(i18n, voting.secret)}</span> })}
+                {r.secret.then(|| view! { " "<span class="badge">{t!(i18n, voting.secret)}</span> })}
             </h3>
             <p>{titles}</p>
             <p class="meta">{t!(i18n, voting.ballots_count, count)}</p>
@@ -314,8 +314,8 @@ fn Agenda(s: Sitting, run: ServerAction<RunSitting>) -> impl IntoView {
                             view! {
                                 <li class:current=a.current aria-current=a.current.then_some("step")>
                                     <A href=format!("/objectives/{o}")>{a.title.clone()}</A>
-                                    <span class=format!("badge status-{}", a.status.as_str())>{status_name(locale, a.status)}</span>
-                                    {a.current.then(|| view! { <strong class="badge live">{t!(i18n, sittings.current)}</strong> })}
+                                    " "<span class=format!("badge status-{}", a.status.as_str())>{status_name(locale, a.status)}</span>
+                                    {a.current.then(|| view! { " "<strong class="badge live">{t!(i18n, sittings.current)}</strong> })}
                                     {facilitates.then(|| view! {
                                         <div class="action-row">
                                             {(!a.current).then(|| view! { <RunButton run sitting=id step="current" objective=o text=td_string!(locale, sittings.make_current).to_owned() secondary=true /> })}

@@ -214,8 +214,8 @@ fn RoundView(
         <Title text=title />
         <p class="breadcrumb"><A href=sitting_link>{sitting_title}</A></p>
         <h1>{method_name(locale, method)}
-            <span class=if open { "badge live" } else { "badge" }>{if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}</span>
-            <span class="badge">{if secret { td_string!(locale, voting.secret) } else { td_string!(locale, voting.public) }}</span>
+            " "<span class=if open { "badge live" } else { "badge" }>{if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}</span>
+            " "<span class="badge">{if secret { td_string!(locale, voting.secret) } else { td_string!(locale, voting.public) }}</span>
         </h1>
         <ul class="round-objectives">
             {objectives.into_iter().map(|o| view! { <li><A href=format!("/objectives/{}", o.id)>{o.title}</A></li> }).collect_view()}
