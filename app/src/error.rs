@@ -50,6 +50,8 @@ pub enum ErrorCode {
     ProxyTaken,
     EndBeforeStart,
     PlaceOrLinkRequired,
+    ProxyGiverVoted,
+    RoundsStillOpen,
     Internal,
     Network,
 }

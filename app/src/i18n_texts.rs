@@ -35,6 +35,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         DiscussionLocked => td_string!(locale, error_codes.discussion_locked),
         AlreadyReported => td_string!(locale, error_codes.already_reported),
         ReplyTooDeep => td_string!(locale, error_codes.reply_too_deep),
+        ProxyGiverVoted => td_string!(locale, error_codes.proxy_giver_voted),
+        RoundsStillOpen => td_string!(locale, error_codes.rounds_still_open),
         EndBeforeStart => td_string!(locale, error_codes.end_before_start),
         PlaceOrLinkRequired => td_string!(locale, error_codes.place_or_link_required),
         TooFewObjectives => td_string!(locale, error_codes.too_few_objectives),

@@ -371,6 +371,14 @@ async fn forbidden_votes_are_refused_and_store_nothing(app: TestApp) {
     assert!(again.ok(), "{again:?}");
     assert_eq!(again.json::<Value>()["changed"], true);
     assert_eq!(again.json::<Value>()["hash"], first.json::<Value>()["hash"], "the same ballot, replaced");
+    // Member 0 voted, then gives their proxy to the facilitator: it does not override them.
+    let m0 = a.members[0].current_user().await.unwrap()["id"].as_i64().unwrap();
+    let fac = a.facilitator.current_user().await.unwrap()["id"].as_i64().unwrap();
+    assert!(a.members[0].call("give_proxy", &[("sitting_id", &s(sit)), ("holder_id", &s(fac))]).await.ok());
+    assert_eq!(
+        vote(&a.facilitator, rid, &[(ids[0], "no")], &[("on_behalf", &s(m0))]).await.error(),
+        "proxy_giver_voted"
+    );
     assert_eq!(app.count(&format!("select count(*) from ballots where round_id = {rid}")).await, 2);
     assert_eq!(
         app.count(&format!(
@@ -380,6 +388,11 @@ async fn forbidden_votes_are_refused_and_store_nothing(app: TestApp) {
         1
     );
 
+    assert_eq!(
+        run(&a.facilitator, sit, "close", None).await.error(),
+        "rounds_still_open",
+        "a sitting with a vote open"
+    );
     assert_eq!(close(&a.members[0], rid).await.error(), "forbidden", "a member closing a round");
     assert!(close(&a.facilitator, rid).await.ok());
     assert_eq!(close(&a.facilitator, rid).await.error(), "round_closed");

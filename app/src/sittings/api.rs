@@ -440,7 +440,7 @@ pub mod ssr {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if open.is_some() {
-                    return Err(AppError::User(ErrorCode::InvalidState));
+                    return Err(AppError::User(ErrorCode::RoundsStillOpen));
                 }
                 sqlx::query("update speaking_turns set ended_at = $1 where sitting_id = $2 and started_at is not null and ended_at is null and cancelled_at is null")
                     .bind(now)

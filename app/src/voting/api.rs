@@ -362,6 +362,17 @@ pub mod ssr {
                 if !sittings::is_participant(db, assembly, UserId(giver)).await? {
                     return Err(AppError::User(ErrorCode::NoProxy));
                 }
+                // A member who voted before giving their proxy keeps their own ballot.
+                let own: Option<(i64,)> = sqlx::query_as(
+                    "select 1 from participations where round_id = $1 and voter_id = $2 and cast_by = voter_id",
+                )
+                .bind(round.0)
+                .bind(giver)
+                .fetch_optional(&db.pool)
+                .await?;
+                if own.is_some() {
+                    return Err(AppError::User(ErrorCode::ProxyGiverVoted));
+                }
                 UserId(giver)
             }
             _ => {
