@@ -207,3 +207,15 @@ pub fn FormError(feedback: Signal<Option<Feedback>>) -> impl IntoView {
 pub fn Notice(show: Signal<bool>, children: ChildrenFn) -> impl IntoView {
     view! { <Show when=move || show.get()><p class="notice" role="status">{children()}</p></Show> }
 }
+
+/// A field's label or hint, built lazily (translated when rendered).
+pub fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
+    ViewFn::from(f)
+}
+
+/// A numeric route parameter (`/objectives/:id`), 0 when absent or malformed (the page
+/// then shows "not found").
+pub fn route_param(name: &'static str) -> Memo<i64> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
+}

@@ -127,3 +127,42 @@ export async function check(page, what) {
   const problems = page.problems.filter((p) => !/responded with a status of 4\d\d/.test(p));
   assert.deepEqual(problems, [], `browser errors on ${what}`);
 }
+
+/// A story's step function: steps share the state `s`, and once one fails the later ones
+/// are skipped, since each builds on what the earlier ones left (the whole file must also
+/// end within the test timeout). `nodeTest` is `test` from `node:test`.
+export function storyStep(s, nodeTest) {
+  return function step(name, fn) {
+    nodeTest(name, async (t) => {
+      if (s.broken) {
+        t.skip(`an earlier step failed: ${s.broken}`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        s.broken = name;
+        throw err;
+      }
+    });
+  };
+}
+
+/// A person's page (see `person`), failing faster than Playwright's 30 s default.
+export async function quickPerson(browser, options) {
+  const page = await person(browser, options);
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/// Polls `read` until `ok(value)`, failing with `message` after `timeout` ms.
+export async function until(read, ok, message, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  let value;
+  for (;;) {
+    value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > end) assert.fail(`${message} (last value: ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -4,7 +4,7 @@
 // page visited goes through `check` (axe-core, 360 px overflow, browser errors).
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, person, check } from './harness.mjs';
+import { startServer, launchBrowser, person, check, storyStep, quickPerson, until } from './harness.mjs';
 
 const PASSWORD = 'la mairie ouvre le samedi matin';
 const A_TITLE = 'Élargir les horaires d’ouverture du guichet';
@@ -31,41 +31,8 @@ after(async () => {
   await server?.stop();
 });
 
-/// One step of the story: later steps are skipped once one fails, since each builds on
-/// the state the earlier ones left (the whole file must also end within the test timeout).
-function test(name, fn) {
-  nodeTest(name, async (t) => {
-    if (s.broken) {
-      t.skip(`an earlier step failed: ${s.broken}`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      s.broken = name;
-      throw err;
-    }
-  });
-}
-
-/// A person's page (see harness `person`), failing faster than Playwright's 30 s default.
-async function who(options) {
-  const page = await person(browser, options);
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-/// Polls `read` until `ok(value)`, failing with `message` after `timeout` ms.
-async function until(read, ok, message, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  let value;
-  for (;;) {
-    value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) assert.fail(`${message} (last value: ${JSON.stringify(value)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const test = storyStep(s, nodeTest);
+const who = (options) => quickPerson(browser, options);
 
 /// A comment's own `<article>` (its replies sit outside it), found by its text.
 function commentArticle(page, text) {

@@ -3,6 +3,7 @@ use super::api::*;
 use super::{Role, SessionUser};
 use crate::assemblies::api::list_assemblies;
 use crate::error::AppError;
+use crate::forms::label;
 use crate::forms::{use_done, use_feedback, Feedback, Field, FormError, Notice};
 use crate::i18n::*;
 use crate::i18n_texts::role_name;
@@ -10,10 +11,6 @@ use crate::layout::{guarded, ErrorPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

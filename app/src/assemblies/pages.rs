@@ -2,6 +2,7 @@
 use super::api::*;
 use super::{InvitationStatus, INVITATION_DEFAULT_DAYS, INVITATION_MAX_DAYS};
 use crate::accounts::Role;
+use crate::forms::{label, route_param};
 use crate::forms::{use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, invitation_status_name, role_name};
@@ -9,11 +10,6 @@ use crate::layout::{guarded, ErrorPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -63,15 +59,10 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-fn id_param() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()).unwrap_or(0))
-}
-
 #[component]
 pub fn AssemblyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = id_param();
+    let id = route_param("id");
     let assembly = Resource::new(move || id.get(), get_assembly);
     view! {
         <Suspense fallback=|| ()>
@@ -147,7 +138,7 @@ pub fn AdminAssemblyPage() -> impl IntoView {
     guarded(
         |u| u.is_admin,
         move |_| {
-            let id = id_param();
+            let id = route_param("id");
             let invite = ServerAction::<CreateInvitation>::new();
             let revoke = ServerAction::<RevokeInvitation>::new();
             let feedback = use_feedback(invite);

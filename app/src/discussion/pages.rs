@@ -3,6 +3,7 @@
 //! opens with a keyboard or a tap and works without JavaScript.
 use super::api::{AddComment, DeleteComment, EditComment};
 use super::*;
+use crate::forms::label;
 use crate::forms::{refresh_on_success, use_scoped_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_datetime, moderation_text, stance_name};
@@ -11,10 +12,6 @@ use crate::moderation::pages::{ModerateForm, ReportForm};
 use crate::moderation::Target;
 use crate::objectives::Viewer;
 use leptos::prelude::*;
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
 
 #[derive(Clone, Copy)]
 struct Ctx {

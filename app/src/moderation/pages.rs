@@ -2,6 +2,7 @@
 //! (bulk actions, suspensions, the moderation log).
 use super::api::{LiftSuspension, Moderate, ReportContent, SuspendMember};
 use super::*;
+use crate::forms::label;
 use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError, Notice};
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
@@ -11,11 +12,6 @@ use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
 
 /// A reason picker (`<select name="reason">`) with its label and error.
 #[component]
@@ -110,8 +106,7 @@ pub fn ModerateForm(assembly: i64, target: Target, hidden: bool, refresh: RwSign
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
-    let params = use_params_map();
-    let assembly = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()).unwrap_or(0i64));
+    let assembly = crate::forms::route_param("id");
     let refresh = RwSignal::new(0u64);
     let moderate = ServerAction::<Moderate>::new();
     let suspend = ServerAction::<SuspendMember>::new();

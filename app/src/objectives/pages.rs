@@ -5,6 +5,7 @@ use super::api::*;
 use super::*;
 use crate::accounts::permissions::{moderates, participates};
 use crate::discussion::pages::DiscussionSection;
+use crate::forms::{label, route_param as param};
 use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{channel_name, format_date, format_datetime, moderation_text, sort_name, status_name};
@@ -14,16 +15,7 @@ use crate::moderation::Target;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
-
-fn param(name: &'static str) -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
-}
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {

@@ -4,6 +4,7 @@
 //! updated over server-sent events, every action also a plain form.
 use super::api::*;
 use super::*;
+use crate::forms::{label, route_param as param};
 use crate::forms::{refresh_on_success, use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_datetime, format_time, status_name};
@@ -13,16 +14,6 @@ use crate::voting::pages::{method_name, OpenRoundForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-
-fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
-    ViewFn::from(f)
-}
-
-fn param(name: &'static str) -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
-}
 
 #[component]
 pub fn SittingStatusBadge(status: SittingStatus) -> impl IntoView {
@@ -74,28 +65,38 @@ pub fn SittingsPage() -> impl IntoView {
                             <Title text=format!("{} · {}", td_string!(locale, sittings.title), list.assembly_name) />
                             <p class="breadcrumb"><A href=format!("/assemblies/{assembly}")>{list.assembly_name.clone()}</A></p>
                             <h1>{t!(i18n, sittings.title)}</h1>
-                            <section aria-labelledby="upcoming-heading">
-                                <h2 id="upcoming-heading">{t!(i18n, sittings.upcoming)}</h2>
-                                {if list.upcoming.is_empty() {
-                                    view! { <p>{t!(i18n, sittings.none_upcoming)}</p> }.into_any()
-                                } else {
-                                    view! { <ul class="card-list">{list.upcoming.into_iter().map(|s| view! { <SittingCard s /> }).collect_view()}</ul> }.into_any()
-                                }}
-                            </section>
+                            <SittingSection id="upcoming" sittings=list.upcoming
+                                heading=td_string!(locale, sittings.upcoming) empty=td_string!(locale, sittings.none_upcoming) />
                             {list.can_plan.then(|| view! { <PlanForm assembly plan /> })}
-                            <section aria-labelledby="past-heading">
-                                <h2 id="past-heading">{t!(i18n, sittings.past)}</h2>
-                                {if list.past.is_empty() {
-                                    view! { <p>{t!(i18n, sittings.none_past)}</p> }.into_any()
-                                } else {
-                                    view! { <ul class="card-list">{list.past.into_iter().map(|s| view! { <SittingCard s /> }).collect_view()}</ul> }.into_any()
-                                }}
-                            </section>
+                            <SittingSection id="past" sittings=list.past
+                                heading=td_string!(locale, sittings.past) empty=td_string!(locale, sittings.none_past) />
                         }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A titled list of sitting cards, or a sentence when there is none.
+#[component]
+fn SittingSection(
+    id: &'static str,
+    sittings: Vec<SittingSummary>,
+    heading: &'static str,
+    empty: &'static str,
+) -> impl IntoView {
+    let heading_id = format!("{id}-heading");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=heading_id>{heading}</h2>
+            {if sittings.is_empty() {
+                view! { <p>{empty}</p> }.into_any()
+            } else {
+                view! { <ul class="card-list">{sittings.into_iter().map(|s| view! { <SittingCard s /> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
     }
 }
 

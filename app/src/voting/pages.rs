@@ -14,7 +14,7 @@ use crate::live::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 pub fn method_name(locale: Locale, method: Method) -> &'static str {
     match method {
@@ -161,9 +161,8 @@ pub fn OpenRoundForm(sitting: i64, objectives: Vec<(i64, String)>, action: Serve
 
 #[component]
 pub fn RoundPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()).unwrap_or(0i64));
+    let id = crate::forms::route_param("id");
     let receipt = Memo::new(move |_| query.read().get("receipt"));
     let refresh = RwSignal::new(0u64);
     let cast = ServerAction::<CastBallot>::new();
