@@ -126,3 +126,12 @@ create table round_log (
     hash text not null,
     constraint round_log_unique primary key (round_id, seq)
 );
+
+-- The log is append-only in the schema too: an entry can be neither changed nor removed.
+create function round_log_append_only() returns trigger language plpgsql as $$
+begin
+    raise exception 'round_log is append-only';
+end
+$$;
+create trigger round_log_append_only before update or delete on round_log
+    for each row execute function round_log_append_only();

@@ -127,3 +127,13 @@ create table round_log (
     hash text not null,
     constraint round_log_unique primary key (round_id, seq)
 );
+
+-- The log is append-only in the schema too: an entry can be neither changed nor removed.
+create trigger round_log_no_update before update on round_log
+begin
+    select raise(abort, 'round_log is append-only');
+end;
+create trigger round_log_no_delete before delete on round_log
+begin
+    select raise(abort, 'round_log is append-only');
+end;

@@ -524,10 +524,18 @@ async fn a_yes_no_round_decides_and_publishes_ballots_that_anyone_can_recount(ap
         .unwrap();
     let problems = recount_problems(&app).await;
     assert!(problems.iter().any(|p| p.contains("differs from its last log entry")), "{problems:?}");
-    sqlx::query(&format!("update round_log set payload = '{{}}' where round_id = {rid} and seq = 2"))
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    // The log is append-only: the database refuses to change or remove an entry...
+    let tamper = format!("update round_log set payload = '{{}}' where round_id = {rid} and seq = 2");
+    assert!(sqlx::query(&tamper).execute(&app.state.db.pool).await.is_err(), "an entry cannot be changed");
+    let remove = format!("delete from round_log where round_id = {rid} and seq = 3");
+    assert!(sqlx::query(&remove).execute(&app.state.db.pool).await.is_err(), "nor removed");
+    // ...and should someone with the keys to the database lift that, the recount sees it.
+    let lift = match app.backend {
+        common::Backend::Sqlite => "drop trigger round_log_no_update",
+        common::Backend::Postgres => "drop trigger round_log_append_only on round_log",
+    };
+    sqlx::query(lift).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query(&tamper).execute(&app.state.db.pool).await.unwrap();
     assert!(recount_problems(&app).await.iter().any(|p| p.contains("entry 2 was altered")));
 }
 
@@ -741,17 +749,19 @@ async fn concurrent_ballots_leave_one_ballot_per_member(app: TestApp) {
     assert_eq!(r["result"]["yes_no"][0][1]["cast"], 100);
 }
 
-/// Reads the live stream of `sitting` on `app` until an event arrives (or times out).
-async fn next_live_event(app: &TestApp, sitting: i64) -> tokio::sync::oneshot::Receiver<String> {
+/// Reads the live stream of `sitting` on `app` until an event about `topic` arrives (others
+/// may come first: on PostgreSQL, NOTIFY delivers earlier changes asynchronously).
+async fn next_live_event(app: &TestApp, sitting: i64, topic: &str) -> tokio::sync::oneshot::Receiver<String> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     let mut res =
         reqwest::Client::new().get(format!("{}/live/sittings/{sitting}", app.base)).send().await.expect("stream");
     assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let wanted = format!("data: \"{topic}\"");
     tokio::spawn(async move {
         let mut seen = String::new();
         while let Ok(Some(chunk)) = res.chunk().await {
             seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("data:") {
+            if seen.contains(&wanted) {
                 let _ = tx.send(seen);
                 return;
             }
@@ -763,14 +773,14 @@ async fn next_live_event(app: &TestApp, sitting: i64) -> tokio::sync::oneshot::R
 async fn live_pages_hear_changes(app: TestApp) {
     let a = app.assembly_with_people(1).await;
     let (sit, _) = sitting_with_agenda(&a, 1).await;
-    let heard = next_live_event(&app, sit).await;
+    let heard = next_live_event(&app, sit, "sitting").await;
     assert!(run(&a.facilitator, sit, "start", None).await.ok());
     let event = tokio::time::timeout(Duration::from_secs(5), heard).await.expect("event in time").expect("event");
     assert!(event.contains("data: \"sitting\""), "{event}");
     // A comment on the objective under discussion reaches the live page.
     let objective = sitting(&a.facilitator, sit).await["agenda"][0]["objective_id"].as_i64().unwrap();
     assert!(run(&a.facilitator, sit, "current", Some(objective)).await.ok());
-    let heard = next_live_event(&app, sit).await;
+    let heard = next_live_event(&app, sit, "comments").await;
     a.members[0].comment(objective, None, "for", "Je soutiens : **le standard** doit répondre.").await;
     let event = tokio::time::timeout(Duration::from_secs(5), heard).await.expect("event in time").expect("event");
     assert!(event.contains("data: \"comments\""), "{event}");
@@ -784,7 +794,7 @@ async fn two_instances_share_live_events(app: TestApp) {
     let (sit, _) = sitting_with_agenda(&a, 1).await;
     assert!(run(&a.facilitator, sit, "start", None).await.ok());
     let other = app.second_instance().await;
-    let heard = next_live_event(&other, sit).await;
+    let heard = next_live_event(&other, sit, "queue").await;
     let r = a.members[0].call("speaking_queue", &[("sitting_id", &s(sit)), ("step", "raise")]).await;
     assert!(r.ok(), "{r:?}");
     let event =
