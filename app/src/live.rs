@@ -45,7 +45,13 @@ mod browser {
     use wasm_bindgen::JsCast;
 
     pub fn connect(sitting: Signal<i64>, refresh: RwSignal<u64>, set_connected: WriteSignal<bool>) {
+        // Bumped to open a new stream when the browser gave up on the old one (a proxy
+        // answering 502 ends an EventSource for good; a plain network cut does not).
+        let attempt = RwSignal::new(0u32);
+        // Any connection after the first means events may have been missed: fetch again.
+        let ever_opened = Rc::new(Cell::new(false));
         Effect::new(move |_| {
+            attempt.track();
             let sitting = sitting.get();
             if sitting == 0 {
                 return;
@@ -67,19 +73,28 @@ mod browser {
                     std::time::Duration::from_millis(400),
                 );
             };
-            let opened_before = Rc::new(Cell::new(false));
             let on_open = {
                 let bump = bump.clone();
+                let ever_opened = ever_opened.clone();
                 Closure::<dyn FnMut()>::new(move || {
                     set_connected.set(true);
-                    if opened_before.replace(true) {
+                    if ever_opened.replace(true) {
                         bump();
                     }
                 })
             };
             let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| bump());
-            // The browser reconnects by itself (the server sets `retry`); show the cut meanwhile.
-            let on_error = Closure::<dyn FnMut()>::new(move || set_connected.set(false));
+            // The browser reconnects by itself (the server sets `retry`); show the cut
+            // meanwhile, and start over if it stopped trying.
+            let on_error = {
+                let source = source.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    set_connected.set(false);
+                    if source.ready_state() == web_sys::EventSource::CLOSED {
+                        set_timeout(move || attempt.update(|n| *n += 1), std::time::Duration::from_secs(5));
+                    }
+                })
+            };
             source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
             source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             source.set_onerror(Some(on_error.as_ref().unchecked_ref()));

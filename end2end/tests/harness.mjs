@@ -24,10 +24,11 @@ async function freePort() {
 }
 
 /// Starts the built server on a fresh SQLite database; `demo: true` loads the French demo
-/// (`concerto demo`) into it first.
-export async function startServer({ demo = false } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'concerto-e2e-'));
-  const port = await freePort();
+/// (`concerto demo`) into it first. `dir` serves an existing server's database (a second
+/// instance, or a restart), `port` a given port.
+export async function startServer({ demo = false, dir: shared, port: fixed } = {}) {
+  const dir = shared ?? mkdtempSync(join(tmpdir(), 'concerto-e2e-'));
+  const port = fixed ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const bin = process.env.CONCERTO_BIN ?? join(root, 'target', 'debug', 'concerto');
   const env = {
@@ -64,10 +65,15 @@ export async function startServer({ demo = false } = {}) {
     base,
     setupLink,
     output: () => output,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((ok) => child.once('exit', ok));
-      rmSync(dir, { recursive: true, force: true });
+    dir,
+    port,
+    /// Stops the server; `keep: true` leaves its database for another instance.
+    async stop({ keep = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((ok) => child.once('exit', ok));
+      }
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
