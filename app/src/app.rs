@@ -4,6 +4,7 @@ use crate::accounts::pages::AdminAccountsPage;
 use crate::accounts::pages::{AcceptInvitationPage, LoginPage, ProfilePage, SetupPage};
 use crate::assemblies::pages::{AdminAssembliesPage, AdminAssemblyPage, AssemblyPage, HomePage};
 use crate::audit::pages::AuditPage;
+use crate::commitments::pages::{CommitmentPage, NotificationsPage, OutcomesPage};
 use crate::i18n::*;
 use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use crate::moderation::pages::ModerationPage;
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("sittings/:id") view=SittingPage />
                         <Route path=path!("sittings/:id/screen") view=SittingScreenPage />
                         <Route path=path!("rounds/:id") view=RoundPage />
+                        <Route path=path!("assemblies/:id/outcomes") view=OutcomesPage />
+                        <Route path=path!("commitments/:id") view=CommitmentPage />
+                        <Route path=path!("notifications") view=NotificationsPage />
                         <Route path=path!("admin") view=AdminHome />
                         <Route path=path!("admin/assemblies") view=AdminAssembliesPage />
                         <Route path=path!("admin/assemblies/:id") view=AdminAssemblyPage />

@@ -52,6 +52,9 @@ pub enum ErrorCode {
     PlaceOrLinkRequired,
     ProxyGiverVoted,
     RoundsStillOpen,
+    NotAdopted,
+    AlreadyCommitted,
+    DateInFuture,
     Internal,
     Network,
 }
@@ -116,7 +119,8 @@ impl AppError {
                 | ErrorCode::AlreadyReported
                 | ErrorCode::InvalidState
                 | ErrorCode::RoundClosed
-                | ErrorCode::ProxyTaken,
+                | ErrorCode::ProxyTaken
+                | ErrorCode::AlreadyCommitted,
             ) => StatusCode::CONFLICT,
             AppError::User(_) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,

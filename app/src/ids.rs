@@ -23,4 +23,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, AssemblyId, InvitationId, AuditEventId, ObjectiveId, CommentId, SittingId, RoundId);
+id_type!(UserId, AssemblyId, InvitationId, AuditEventId, ObjectiveId, CommentId, SittingId, RoundId, CommitmentId);

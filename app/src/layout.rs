@@ -117,6 +117,9 @@ fn Header() -> impl IntoView {
             let admin = u.has_any_role(Role::Admin);
             view! {
                 <li><A href="/profile">{t!(i18n, nav.profile)}</A></li>
+                <li><A href="/notifications">{t!(i18n, nav.notifications)}
+                    {(u.unread > 0).then(|| view! { " "<span class="count">{u.unread}</span><span class="visually-hidden">{t!(i18n, nav.unread)}</span> })}
+                </A></li>
                 {admin.then(|| view! { <li><A href="/admin">{t!(i18n, nav.admin)}</A></li> })}
                 <li>
                     <ActionForm action=logout attr:class="inline-form">

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod assemblies;
 pub mod audit;
+pub mod commitments;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod discussion;

@@ -27,6 +27,10 @@ pub async fn session_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, Ap
         return Ok(None);
     };
     let memberships = memberships_of(db, id).await?;
+    let (unread,): (i64,) = sqlx::query_as("select count(*) from notifications where user_id = $1 and read_at is null")
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(Some(SessionUser {
         id: UserId(u.id),
         display_name: u.display_name,
@@ -34,6 +38,7 @@ pub async fn session_user(db: &Db, id: UserId) -> Result<Option<SessionUser>, Ap
         email: u.email,
         is_admin: u.is_admin == 1,
         memberships,
+        unread,
     }))
 }
 

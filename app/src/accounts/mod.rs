@@ -62,6 +62,9 @@ pub struct SessionUser {
     pub email: Option<String>,
     pub is_admin: bool,
     pub memberships: Vec<Membership>,
+    /// Notifications not yet read (shown in the menu).
+    #[serde(default)]
+    pub unread: i64,
 }
 
 impl SessionUser {
@@ -277,6 +280,7 @@ mod tests {
                 assembly_name: "X".into(),
                 role: Role::Facilitator,
             }],
+            unread: 0,
         };
         assert!(user.has_role(AssemblyId(1), Role::Facilitator));
         assert!(!user.has_role(AssemblyId(2), Role::Facilitator));
