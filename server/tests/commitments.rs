@@ -119,6 +119,7 @@ async fn staff_publish_an_adopted_objective_and_follow_it(app: TestApp) {
     );
     let c = commitment(&app.browser(), id).await;
     assert_eq!(c["round_id"], round, "it links back to the vote that adopted it");
+    assert_eq!(app.browser().objective(objective).await["commitment"], id, "and the objective links to it");
     assert_eq!(c["sitting"][1], "Séance de décision");
     assert_eq!(c["shown"], "planned");
     assert_eq!(c["can_edit"], false);

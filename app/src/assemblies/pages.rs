@@ -77,7 +77,10 @@ pub fn AssemblyPage() -> impl IntoView {
                             <p>{t!(i18n, sittings.next)}" "<A href=format!("/sittings/{id}")>{title}</A>
                                 " · "{crate::i18n_texts::format_datetime(at)}</p>
                         })}
-                        <p><A href=format!("/assemblies/{}/sittings", a.id) attr:class="button button-secondary">{t!(i18n, sittings.sittings_and_votes)}</A></p>
+                        <p class="action-row">
+                            <A href=format!("/assemblies/{}/sittings", a.id) attr:class="button button-secondary">{t!(i18n, sittings.sittings_and_votes)}</A>
+                            <A href=format!("/assemblies/{}/outcomes", a.id) attr:class="button button-secondary">{t!(i18n, commitments.outcomes_link)}</A>
+                        </p>
                     }.into_any(),
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                 }

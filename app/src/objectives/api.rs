@@ -364,6 +364,10 @@ pub(crate) mod ssr {
                 Some((crate::ids::RoundId(r), crate::voting::Method::parse(&m).ok()?, st == "closed"))
             })
             .collect();
+        let commitment: Option<(i64,)> = sqlx::query_as("select id from commitments where objective_id = $1")
+            .bind(id.0)
+            .fetch_optional(&db.pool)
+            .await?;
         Ok(Objective {
             id: ObjectiveId(row.id),
             assembly_id: row.assembly(),
@@ -388,6 +392,7 @@ pub(crate) mod ssr {
             viewer,
             similar,
             votes,
+            commitment: commitment.map(|(c,)| crate::ids::CommitmentId(c)),
         })
     }
 

@@ -302,6 +302,8 @@ pub struct Objective {
     pub similar: Vec<Similar>,
     /// The vote rounds it was put to, oldest first: (round, method, closed).
     pub votes: Vec<(crate::ids::RoundId, crate::voting::Method, bool)>,
+    /// The town hall's commitment made from it, once adopted.
+    pub commitment: Option<crate::ids::CommitmentId>,
 }
 
 /// What the person looking at an objective may do; computed on the server by the same

@@ -412,6 +412,7 @@ fn ObjectiveView(
                     }).collect_view()}
                 </p>
             })}
+            {o.commitment.map(|c| view! { <p class="notice"><A href=format!("/commitments/{c}")>{t!(i18n, commitments.follow)}</A></p> })}
             {hidden_text.clone().map(|text| view! { <p class="moderation-notice" role="note">{text}</p> })}
             {(o.status == Status::Draft).then(|| view! {
                 <div class="notice" role="note">
