@@ -1,7 +1,9 @@
 //! `concerto demo`: a realistic French assembly so a newcomer can explore at once. The town
 //! (Val-de-Brise, about 30,000 inhabitants) is fictional. Later capabilities add their own
 //! demo data here. The objectives, supports and discussions are in `demo_content.rs`; the
-//! sittings and vote rounds in `demo_sittings.rs`.
+//! sittings and vote rounds in `demo_sittings.rs`; the commitments in `demo_commitments.rs`.
+#[path = "demo_commitments.rs"]
+mod commitments;
 #[path = "demo_content.rs"]
 mod content;
 #[path = "demo_sittings.rs"]
@@ -114,6 +116,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     tx.commit().await?;
     // The voting functions open their own transactions: after the commit.
     let held = sittings::load(state, assembly, &loader.users, now).await?;
+    // Two commitments follow the past sitting's votes.
+    let promised = commitments::load(state, assembly, &loader.users, now).await?;
     println!(
         "Demo loaded: {ASSEMBLY_NAME}, with {} objectives, {} supports (threshold {SUPPORT_THRESHOLD}), {} comments \
          and {} reported comment hidden by a facilitator.",
@@ -126,6 +130,11 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         held.past,
         sittings::NEXT.title,
         held.next
+    );
+    println!(
+        "Commitments: {} (planned, in progress, late, done, abandoned), {} monthly measurements and {} notifications \
+         to their proposers and supporters: /assemblies/{assembly}/outcomes",
+        promised.commitments, promised.measurements, promised.notifications
     );
     println!("Every account's password is {DEMO_PASSWORD:?}:");
     print_people();

@@ -1,14 +1,18 @@
-//! `concerto demo` (issues #3 and #4), on SQLite and PostgreSQL: the demo assembly's past
-//! sitting with closed rounds of each method that a recount confirms, and the next sitting.
+//! `concerto demo` (issues #3, #4 and #5), on SQLite and PostgreSQL: the demo assembly's past
+//! sitting with closed rounds of each method that a recount confirms, the next sitting, and
+//! commitments in every status with indicators measured monthly over a year.
 mod common;
 
+use app::commitments::{shown_status, Status};
 use app::voting::tally::tally_majority_judgment;
 use app::voting::{BallotContent, RoundResult};
 use common::TestApp;
 use reqwest::StatusCode;
+use std::collections::BTreeSet;
 
 on_both_backends!(
     the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_planned_one,
+    the_demo_has_commitments_in_every_status_with_indicators_measured_monthly,
     loading_the_demo_twice_adds_nothing,
 );
 
@@ -203,7 +207,22 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
 
 async fn loading_the_demo_twice_adds_nothing(app: TestApp) {
     concerto::demo::load(&app.state).await.expect("demo");
-    let tables = ["sittings", "agenda_items", "attendance", "speaking_turns", "vote_rounds", "ballots", "round_log"];
+    let tables = [
+        "sittings",
+        "agenda_items",
+        "attendance",
+        "speaking_turns",
+        "vote_rounds",
+        "ballots",
+        "round_log",
+        "commitments",
+        "commitment_changes",
+        "milestones",
+        "indicators",
+        "measurements",
+        "progress_updates",
+        "notifications",
+    ];
     let mut before = Vec::new();
     for t in tables {
         before.push(app.count(&format!("select count(*) from {t}")).await);
@@ -214,4 +233,204 @@ async fn loading_the_demo_twice_adds_nothing(app: TestApp) {
     }
     let reports = app::voting::api::ssr::recount(&app.state.db).await.expect("recount");
     assert!(reports.iter().all(|r| r.problems.is_empty()));
+}
+
+/// id, title, status, target_date, status_reason, round_id
+type CommitmentRow = (i64, String, String, String, String, Option<i64>);
+
+/// `YYYY-MM-DD` → months since year 0, and the day.
+fn month_and_day(date: &str) -> (i64, i64) {
+    let parts: Vec<i64> = date.split('-').map(|p| p.parse().expect(date)).collect();
+    assert_eq!(parts.len(), 3, "{date}");
+    (parts[0] * 12 + parts[1] - 1, parts[2])
+}
+
+async fn the_demo_has_commitments_in_every_status_with_indicators_measured_monthly(app: TestApp) {
+    concerto::demo::load(&app.state).await.expect("demo");
+    let now = app::db::now();
+    let today = app::commitments::api::ssr::today();
+
+    // Five commitments, one in each status the public sees, all on adopted objectives.
+    let commitments: Vec<CommitmentRow> = rows(
+        &app,
+        "select c.id, o.title, c.status, c.target_date, c.status_reason, c.round_id from commitments c \
+         join objectives o on o.id = c.objective_id order by c.id",
+    )
+    .await;
+    assert_eq!(commitments.len(), 5, "{commitments:?}");
+    let shown: BTreeSet<&str> = commitments
+        .iter()
+        .map(|(_, _, status, target, ..)| shown_status(Status::parse(status).expect(status), target, &today).as_str())
+        .collect();
+    assert_eq!(shown, BTreeSet::from(["planned", "in_progress", "done", "late", "abandoned"]));
+    assert_eq!(
+        app.count(
+            "select count(*) from commitments c join objectives o on o.id = c.objective_id where o.status <> 'adopted'"
+        )
+        .await,
+        0
+    );
+    // Two follow the past sitting's votes and name their round; none is older than its
+    // objective or that vote.
+    assert_eq!(commitments.iter().filter(|c| c.5.is_some()).count(), 2);
+    assert_eq!(
+        app.count(
+            "select count(*) from commitments c join vote_rounds r on r.id = c.round_id \
+             where r.method <> 'yes_no' or r.closed_at >= c.created_at"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from commitments c join objectives o on o.id = c.objective_id \
+             where o.published_at >= c.created_at or c.created_by <> (select user_id from memberships where role = 'staff')"
+        )
+        .await,
+        0
+    );
+    assert!(
+        app.count(&format!("select count(*) from commitments where created_at < {}", now - 150 * 86_400)).await >= 3
+    );
+
+    // The abandoned one says why, in its status and in its history.
+    let abandoned = commitments.iter().find(|c| c.2 == "abandoned").expect("an abandoned commitment");
+    assert!(abandoned.4.trim().len() > 20, "{abandoned:?}");
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from commitment_changes where commitment_id = {} and kind = 'status' \
+             and new_value = 'abandoned' and reason = (select status_reason from commitments where id = {0})",
+            abandoned.0
+        ))
+        .await,
+        1
+    );
+
+    // A history for each: created first, nothing in the future; a target date moved and a
+    // progress declared, with their reasons.
+    for (id, title, ..) in &commitments {
+        let first: Vec<(String, String)> = rows(
+            &app,
+            &format!(
+                "select kind, new_value from commitment_changes where commitment_id = {id} order by created_at, id limit 1"
+            ),
+        )
+        .await;
+        assert_eq!(first, vec![("created".to_owned(), "planned".to_owned())], "{title}");
+        let milestones = app.count(&format!("select count(*) from milestones where commitment_id = {id}")).await;
+        assert!(milestones >= 3, "{title}: {milestones} milestones");
+        let updates = app.count(&format!("select count(*) from progress_updates where commitment_id = {id}")).await;
+        assert!(updates >= 2, "{title}: {updates} updates");
+    }
+    for table in ["commitment_changes", "progress_updates", "notifications", "measurements", "milestones"] {
+        assert_eq!(app.count(&format!("select count(*) from {table} where created_at > {now}")).await, 0, "{table}");
+    }
+    for kind in ["target_date", "progress"] {
+        let n =
+            app.count(&format!("select count(*) from commitment_changes where kind = '{kind}' and reason <> ''")).await;
+        assert!(n >= 1, "a {kind} change with its reason");
+    }
+    let done: Vec<(String,)> = rows(&app, "select done_on from milestones where done_on is not null").await;
+    assert!(!done.is_empty() && done.iter().all(|(d,)| d.as_str() <= today.as_str()), "{done:?}");
+    assert!(
+        app.count(&format!("select count(*) from milestones where done_on is null and due_date > '{today}'")).await > 0
+    );
+
+    // The share of calls answered, measured on the first of each of the last twelve months:
+    // from 62 % towards the 90 % target.
+    let (calls, baseline, target, direction): (i64, f64, f64, String) = sqlx::query_as(
+        "select id, baseline, target, direction from indicators where name = 'Part des appels décrochés' and unit = '%'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .expect("the calls indicator");
+    assert_eq!((baseline, target, direction.as_str()), (62.0, 90.0, "higher"));
+    let measured: Vec<(String, f64, String)> = rows(
+        &app,
+        &format!(
+            "select measured_on, value, source from measurements where indicator_id = {calls} order by measured_on"
+        ),
+    )
+    .await;
+    assert_eq!(measured.len(), 12, "{measured:?}");
+    let months: Vec<(i64, i64)> = measured.iter().map(|(on, ..)| month_and_day(on)).collect();
+    assert!(months.iter().all(|(_, day)| *day == 1), "{measured:?}");
+    assert!(months.windows(2).all(|w| w[1].0 == w[0].0 + 1), "consecutive months: {measured:?}");
+    assert_eq!(months.last().unwrap().0, month_and_day(&today).0, "up to this month");
+    assert!(measured.iter().all(|(on, ..)| on.as_str() <= today.as_str()), "none in the future");
+    assert!(measured.iter().all(|(.., source)| !source.is_empty()));
+    let values: Vec<f64> = measured.iter().map(|(_, v, _)| *v).collect();
+    assert!((values[0] - 62.0).abs() <= 1.0, "{values:?}");
+    assert!(values[11] > values[0] + 15.0 && values[11] < 90.0, "{values:?}");
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(mean(&values[9..]) > mean(&values[..3]) + 10.0, "rising overall: {values:?}");
+    // The other two the town hall tracks, going down towards their targets.
+    for (name, unit, baseline, target) in [
+        ("Délai médian de réponse aux courriels", "heures", 72.0, 48.0),
+        ("Temps d’attente moyen au guichet", "minutes", 18.0, 10.0),
+    ] {
+        let row: (i64, f64, f64, String) =
+            sqlx::query_as("select id, baseline, target, direction from indicators where name = $1 and unit = $2")
+                .bind(name)
+                .bind(unit)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .expect(name);
+        assert_eq!((row.1, row.2, row.3.as_str()), (baseline, target, "lower"), "{name}");
+        let values: Vec<(String, f64)> = rows(
+            &app,
+            &format!("select measured_on, value from measurements where indicator_id = {} order by measured_on", row.0),
+        )
+        .await;
+        assert_eq!(values.len(), 12, "{name}");
+        assert!(values.iter().all(|(on, _)| on.as_str() <= today.as_str()), "{name}");
+        assert!(values[11].1 < values[0].1, "{name}: {values:?}");
+    }
+
+    // The members who proposed or supported them were told, and have not read it all.
+    assert_eq!(
+        app.count(
+            "select count(*) from memberships m where m.role = 'member' \
+             and not exists (select 1 from notifications n where n.user_id = m.user_id)"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from notifications n join commitments c on c.id = n.commitment_id \
+             where n.user_id <> (select author_id from objectives where id = c.objective_id) \
+             and not exists (select 1 from supports s where s.objective_id = c.objective_id and s.user_id = n.user_id)"
+        )
+        .await,
+        0,
+        "only proposers and supporters"
+    );
+    let read = app.count("select count(*) from notifications where read_at is not null").await;
+    let unread = app.count("select count(*) from notifications where read_at is null").await;
+    assert!(read > 0 && unread > read, "{read} read, {unread} unread");
+    for kind in ["created", "status", "update", "target_date"] {
+        assert!(app.count(&format!("select count(*) from notifications where kind = '{kind}'")).await > 0, "{kind}");
+    }
+
+    // The public pages.
+    let (assembly,): (i64,) =
+        sqlx::query_as("select id from assemblies").fetch_one(&app.state.db.pool).await.expect("assembly");
+    let public = app.browser();
+    let outcomes = public.get(&format!("/assemblies/{assembly}/outcomes")).await;
+    assert_eq!(outcomes.status, StatusCode::OK);
+    for (id, title, ..) in &commitments {
+        assert!(outcomes.body.contains(title.as_str()), "the outcomes lack {title}");
+        let page = public.get(&format!("/commitments/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "/commitments/{id}");
+        assert!(page.body.contains(title.as_str()), "/commitments/{id} lacks {title}");
+    }
+    let page = public.get(&format!("/commitments/{}", abandoned.0)).await;
+    assert!(page.body.contains(abandoned.4.as_str()), "the abandoned one shows its reason");
+    let (with_calls,): (i64,) = sqlx::query_as(&format!("select commitment_id from indicators where id = {calls}"))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("commitment");
+    let page = public.get(&format!("/commitments/{with_calls}")).await;
+    assert!(page.body.contains("Part des appels décrochés") && page.body.contains("<svg"), "a chart of the calls");
 }

@@ -835,7 +835,8 @@ pub mod ssr {
         let state = app_state()?;
         let db = &state.db;
         let user = require_user(current_user(db).await?)?;
-        let rows: Vec<(i64, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        type NotificationRow = (i64, i64, String, String, String, i64, Option<i64>);
+        let rows: Vec<NotificationRow> = sqlx::query_as(
             "select n.id, n.commitment_id, o.title, n.kind, n.detail, n.created_at, n.read_at from notifications n \
              join commitments c on c.id = n.commitment_id join objectives o on o.id = c.objective_id \
              where n.user_id = $1 order by n.created_at desc, n.id desc limit 100",

@@ -302,7 +302,7 @@ fn Milestones(c: Commitment, actions: StaffActions) -> impl IntoView {
             } else {
                 view! {
                     <ol class="milestones">
-                        {c.milestones.iter().cloned().map(|m| {
+                        {c.milestones.clone().into_iter().map(|m| {
                             let done = m.done_on.is_some();
                             view! {
                                 <li class:done=done>
@@ -353,7 +353,7 @@ fn Indicators(c: Commitment, actions: StaffActions) -> impl IntoView {
         <section aria-labelledby="indicators-heading">
             <h2 id="indicators-heading">{t!(i18n, commitments.indicators)}</h2>
             {c.indicators.is_empty().then(|| view! { <p>{t!(i18n, commitments.no_indicator)}</p> })}
-            {c.indicators.iter().cloned().map(|ind| {
+            {c.indicators.clone().into_iter().map(|ind| {
                 let better = match ind.direction { Direction::Higher => td_string!(locale, commitments.higher_better), Direction::Lower => td_string!(locale, commitments.lower_better) };
                 let unit = ind.unit.clone();
                 let fmt = move |v: f64| format!("{} {}", format_value(v), unit);
@@ -489,15 +489,27 @@ fn History(c: Commitment) -> impl IntoView {
             _ => td_string!(locale, commitments.history_progress, percent = ch.new_value.clone()).to_string(),
         }
     };
+    // Newest first; the day it became late (derived, not stored) takes its place in time.
+    let late = c.late_since.clone().map(|d| {
+        let at = crate::sittings::parse_local(&d, "00:00").unwrap_or(0);
+        (at, format_date_fr(&d), td_string!(locale, commitments.history_late).to_owned())
+    });
+    let mut entries: Vec<(i64, String, String)> = c
+        .changes
+        .iter()
+        .map(|ch| {
+            let reason = if ch.reason.is_empty() { String::new() } else { format!(" ({})", ch.reason) };
+            (ch.created_at, format_datetime(ch.created_at), format!("{}{reason}", describe(ch)))
+        })
+        .collect();
+    entries.extend(late);
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let entries: Vec<(String, String)> = entries.into_iter().map(|(_, when, what)| (when, what)).collect();
     view! {
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t!(i18n, commitments.history)}</h2>
             <ul class="history">
-                {c.late_since.clone().map(|d| view! { <li><time>{format_date_fr(&d)}</time>" — "{t!(i18n, commitments.history_late)}</li> })}
-                {c.changes.iter().map(|ch| view! {
-                    <li><time>{format_datetime(ch.created_at)}</time>" — "{describe(ch)}
-                        {(!ch.reason.is_empty()).then(|| view! { " ("{ch.reason.clone()}")" })}</li>
-                }).collect_view()}
+                {entries.into_iter().map(|(when, what)| view! { <li><time>{when}</time>" — "{what}</li> }).collect_view()}
             </ul>
         </section>
     }
@@ -664,7 +676,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                         let what = kind(&item);
                                         view! {
                                         <li class:unread=!item.read>
-                                            {(!item.read).then(|| view! { <span class="badge live">{t!(i18n, commitments.new)}</span>" " })}
+                                            {(!item.read).then(|| view! { <span class="badge live">{t!(i18n, commitments.new_badge)}</span>" " })}
                                             <A href=format!("/commitments/{}", item.commitment_id)>{item.title.clone()}</A>" — "{what}
                                             <span class="meta">" · "{format_datetime(item.created_at)}</span>
                                         </li>
