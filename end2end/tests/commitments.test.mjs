@@ -38,10 +38,10 @@ async function call(page, fn, form) {
   return text ? JSON.parse(text) : null;
 }
 
-/// Opens the `<details>` whose summary starts with `label`, and returns it.
-async function openDetails(page, label) {
-  const details = page.locator('details').filter({ has: page.locator('summary', { hasText: label }) }).first();
-  await details.locator('summary').click();
+/// Opens the `<details>` (in a page or a part of one) whose summary reads `label`.
+async function openDetails(scope, label) {
+  const details = scope.locator('details').filter({ hasText: label }).first();
+  await details.locator('summary').first().click();
   await until(() => details.evaluate((d) => d.open), (open) => open, `the “${label}” form opens`);
   return details;
 }

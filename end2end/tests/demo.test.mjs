@@ -4,7 +4,7 @@
 // errors): results pages hold the widest content (merit profiles, ballot lists).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, person, check } from './harness.mjs';
+import { startServer, launchBrowser, person, check, until } from './harness.mjs';
 
 let server;
 let browser;
@@ -71,5 +71,31 @@ test('a member opens the upcoming sitting, gives a proxy, and the room display s
   await page.getByRole('link', { name: 'Affichage pour la salle' }).click();
   await page.locator('.screen').waitFor();
   await check(page, 'room display before the sitting');
+  await page.context().close();
+});
+
+test('a visitor reads the outcomes: every commitment, its chart and its history', async () => {
+  const page = await person(browser);
+  await page.goto(`${server.base}/`);
+  await page.getByRole('link', { name: 'Assemblée citoyenne de Val-de-Brise' }).first().click();
+  await page.getByRole('link', { name: 'Engagements et suivi' }).click();
+  await page.getByRole('heading', { name: 'Ce que nous avons décidé, où nous en sommes', level: 1 }).waitFor();
+  await check(page, 'the demo outcomes');
+  const badges = await page.locator('.outcomes .card-title .badge').allInnerTexts();
+  assert.deepEqual([...new Set(badges)].sort(), ['Abandonné', 'En cours', 'En retard', 'Prévu', 'Réalisé']);
+  // Filtering by status keeps the late one only.
+  await page.getByLabel('Statut').selectOption({ label: 'En retard' });
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.waitForURL(/status=late/);
+  await until(() => page.locator('.outcomes .card').count(), (n) => n === 1, 'one late commitment');
+  await check(page, 'the demo outcomes, late only');
+  await page.goto(`${server.base}${new URL(page.url()).pathname}`);
+  const links = await page.locator('.outcomes .card-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(links.length, 5);
+  for (const href of links) {
+    await page.goto(`${server.base}${href}`);
+    await page.getByRole('heading', { name: 'Historique' }).waitFor();
+    await check(page, `commitment ${href}`);
+  }
   await page.context().close();
 });
