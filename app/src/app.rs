@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::layout::{AdminHome, Frame, Layout, NotFound};
 use crate::moderation::pages::ModerationPage;
 use crate::objectives::pages::{EditObjectivePage, HistoryPage, NewObjectivePage, ObjectivePage};
+use crate::open_data::pages::OpenDataPage;
 use crate::sittings::pages::{SittingPage, SittingScreenPage, SittingsPage};
 use crate::voting::pages::RoundPage;
 use leptos::prelude::*;
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("assemblies/:id/outcomes") view=OutcomesPage />
                         <Route path=path!("commitments/:id") view=CommitmentPage />
                         <Route path=path!("notifications") view=NotificationsPage />
+                        <Route path=path!("open-data") view=OpenDataPage />
                         <Route path=path!("admin") view=AdminHome />
                         <Route path=path!("admin/assemblies") view=AdminAssembliesPage />
                         <Route path=path!("admin/assemblies/:id") view=AdminAssemblyPage />

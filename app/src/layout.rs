@@ -96,6 +96,7 @@ pub fn Frame(children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <p>{t!(i18n, footer.about)}</p>
+            <p><A href="/open-data">{t!(i18n, footer.open_data)}</A></p>
         </footer>
     }
 }

@@ -21,6 +21,7 @@ pub mod layout;
 pub mod live;
 pub mod moderation;
 pub mod objectives;
+pub mod open_data;
 pub mod sittings;
 #[cfg(feature = "ssr")]
 pub mod state;

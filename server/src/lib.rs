@@ -131,6 +131,9 @@ pub fn router(state: AppState, auth_burst: u32) -> Router {
         .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))
         .route("/sittings/{id}/calendar.ics", get(sitting_calendar))
         .route("/rounds/{id}/ballots.json", get(round_ballots))
+        .route("/open-data/{assembly}/{file}", get(open_data_file))
+        .route("/assemblies/{id}/feed.atom", get(assembly_feed))
+        .route("/commitments/{id}/feed.atom", get(commitment_feed))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -192,6 +195,52 @@ async fn round_ballots(State(state): State<AppState>, Path(id): Path<String>) ->
         Ok(json) => axum::Json(json).into_response(),
         Err(e) => e.status().into_response(),
     }
+}
+
+/// An open-data file: `/open-data/{assembly}/{dataset}.csv` or `.json` (see `app::open_data`).
+async fn open_data_file(State(state): State<AppState>, Path((assembly, file)): Path<(String, String)>) -> Response {
+    let Some(assembly) = assembly.parse().ok().map(app::ids::AssemblyId) else {
+        return http::StatusCode::NOT_FOUND.into_response();
+    };
+    match app::open_data::export::file(&state.db, assembly, &file).await {
+        Ok(f) => (
+            [
+                (header::CONTENT_TYPE, f.content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, f.disposition),
+                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
+            ],
+            f.body,
+        )
+            .into_response(),
+        Err(e) => e.status().into_response(),
+    }
+}
+
+fn atom_response(feed: Result<String, app::error::AppError>) -> Response {
+    match feed {
+        Ok(xml) => (
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+            xml,
+        )
+            .into_response(),
+        Err(e) => e.status().into_response(),
+    }
+}
+
+/// The assembly's decisions and its commitments' progress, as an Atom feed.
+async fn assembly_feed(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(id) = id.parse().ok().map(app::ids::AssemblyId) else {
+        return http::StatusCode::NOT_FOUND.into_response();
+    };
+    atom_response(app::open_data::export::assembly_feed(&state.db, &state.config.public_url, id).await)
+}
+
+/// A commitment's changes and progress updates, as an Atom feed.
+async fn commitment_feed(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(id) = id.parse().ok().map(app::ids::CommitmentId) else {
+        return http::StatusCode::NOT_FOUND.into_response();
+    };
+    atom_response(app::open_data::export::commitment_feed(&state.db, &state.config.public_url, id).await)
 }
 
 async fn health(State(state): State<AppState>) -> Response {

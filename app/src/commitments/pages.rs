@@ -9,7 +9,7 @@ use crate::i18n::*;
 use crate::i18n_texts::{channel_name, format_datetime};
 use crate::layout::ErrorPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -76,6 +76,7 @@ pub fn OutcomesPage() -> impl IntoView {
                         let (channel, status) = filters.get_untracked();
                         view! {
                             <Title text=format!("{} · {}", td_string!(locale, commitments.outcomes_title), o.assembly_name) />
+                            <Link rel="alternate" type_="application/atom+xml" href=format!("/assemblies/{a}/feed.atom") title=td_string!(locale, commitments.feed) />
                             <p class="breadcrumb"><A href=format!("/assemblies/{a}")>{o.assembly_name.clone()}</A></p>
                             <h1>{t!(i18n, commitments.outcomes_title)}</h1>
                             <ul class="outcome-counts" aria-label=td_string!(locale, commitments.summary)>
@@ -87,7 +88,7 @@ pub fn OutcomesPage() -> impl IntoView {
                                 <li class="commitment-abandoned"><strong>{c.abandoned}</strong>" "{shown_name(locale, Shown::Abandoned)}</li>
                             </ul>
                             <p class="action-row">
-                                <a href=format!("/assemblies/{a}/feed.atom")>{t!(i18n, commitments.feed)}</a>
+                                <a href=format!("/assemblies/{a}/feed.atom") rel="external" type="application/atom+xml">{t!(i18n, commitments.feed)}</a>
                                 " · "<A href="/open-data">{t!(i18n, commitments.open_data)}</A>
                             </p>
                             <Form method="GET" action="" attr:class="filters">
@@ -255,6 +256,7 @@ fn CommitmentView(c: Commitment, actions: StaffActions) -> impl IntoView {
     let (shown, channel, comments, round, can_edit) = (c.shown, c.channel, c.comments, c.round_id, c.can_edit);
     view! {
         <Title text=title.clone() />
+        <Link rel="alternate" type_="application/atom+xml" href=format!("/commitments/{id}/feed.atom") title=td_string!(locale, commitments.feed) />
         <p class="breadcrumb">
             <A href=format!("/assemblies/{a}")>{assembly_name}</A>" › "
             <A href=format!("/assemblies/{a}/outcomes")>{t!(i18n, commitments.outcomes_title)}</A>
@@ -271,6 +273,7 @@ fn CommitmentView(c: Commitment, actions: StaffActions) -> impl IntoView {
         </dl>
         <div class="prose" inner_html=summary></div>
         <ProgressBar progress id=id.to_string() />
+        <p><a href=format!("/commitments/{id}/feed.atom") rel="external" type="application/atom+xml">{t!(i18n, commitments.feed_one)}</a></p>
         <section aria-labelledby="trace-heading">
             <h2 id="trace-heading">{t!(i18n, commitments.trace)}</h2>
             <ol class="trace">

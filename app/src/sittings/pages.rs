@@ -211,7 +211,7 @@ fn SittingView(
         // A past sitting neither goes in a calendar nor changes any more.
         {(status != SittingStatus::Closed).then(|| view! {
             <p class="action-row">
-                <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics">{t!(i18n, sittings.add_to_calendar)}</a>
+                <a class="button button-secondary" href=format!("/sittings/{id}/calendar.ics") download="seance.ics" rel="external">{t!(i18n, sittings.add_to_calendar)}</a>
                 <A href=format!("/sittings/{id}/screen") attr:class="button button-secondary">{t!(i18n, sittings.screen)}</A>
                 <span class="live-status" role="status">
                     {move || if connected.get() { td_string!(locale, sittings.live_on) } else { td_string!(locale, sittings.live_off) }}

@@ -540,7 +540,7 @@ fn Results(r: Round) -> impl IntoView {
         </section>
         <section aria-labelledby="ballots-heading">
             <h2 id="ballots-heading">{t!(i18n, voting.ballot_list)}</h2>
-            <p>{t!(i18n, voting.ballot_list_hint)}" "<a href=format!("/rounds/{}/ballots.json", r.id)>{t!(i18n, voting.download_json)}</a></p>
+            <p>{t!(i18n, voting.ballot_list_hint)}" "<a href=format!("/rounds/{}/ballots.json", r.id) rel="external">{t!(i18n, voting.download_json)}</a></p>
             {r.head_hash.clone().map(|h| view! { <p>{t!(i18n, voting.head_hash)}" "<code class="hash">{h}</code></p> })}
             <div class="table-scroll">
                 <table class="data ballots">
