@@ -99,3 +99,20 @@ test('a visitor reads the outcomes: every commitment, its chart and its history'
   }
   await page.context().close();
 });
+
+test('a visitor finds the open data page, its files and columns', async () => {
+  const page = await person(browser);
+  await page.goto(`${server.base}/`);
+  await page.getByRole('link', { name: 'Données ouvertes : téléchargements et flux' }).click();
+  await page.waitForURL(/\/open-data$/);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await check(page, 'the open data page');
+  const csv = await page.locator('a[href$="/commitments.csv"]').first().getAttribute('href');
+  const r = await page.request.get(`${server.base}${csv}`);
+  assert.equal(r.status(), 200);
+  assert.match(r.headers()['content-type'], /^text\/csv/);
+  assert.match(await r.text(), /^id,objective_id,/, 'the documented header first');
+  const json = await page.request.get(`${server.base}${csv.replace(/\.csv$/, '.json')}`);
+  assert.equal((await json.json()).length, 5, 'the five demo commitments');
+  await page.context().close();
+});
