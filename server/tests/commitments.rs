@@ -323,6 +323,28 @@ async fn staff_of_another_assembly_are_refused(app: TestApp) {
     );
     assert_eq!(app.count("select count(*) from measurements").await, 0);
     assert_eq!(app.count("select count(*) from progress_updates").await, 0);
+    let edit = |b: &Browser, service: &'static str| {
+        let b = b.clone();
+        async move {
+            b.call(
+                "edit_commitment",
+                &[
+                    ("commitment_id", &s(id)),
+                    ("service", service),
+                    ("contact_role", "responsable de l’accueil"),
+                    ("summary", "Ouvrir le samedi de 9 h à 12 h."),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(edit(&outsider, "Intrus").await.error(), "forbidden");
+    assert_eq!(edit(&a.members[0], "Membre").await.error(), "forbidden");
+    assert_eq!(edit(&staff, "").await.error(), "service:required");
+    assert!(edit(&staff, "Accueil du samedi").await.ok());
+    let c = commitment(&app.browser(), id).await;
+    assert_eq!(c["service"], "Accueil du samedi");
+    assert_eq!(c["summary_html"], "<p>Ouvrir le samedi de 9 h à 12 h.</p>\n");
     // The admin may act anywhere.
     assert!(change(&a.admin, id, "status", "in_progress", "").await.ok());
 }
