@@ -73,6 +73,18 @@ impl Shown {
     }
 }
 
+/// The status as shown when the date does not make it late.
+impl From<Status> for Shown {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Planned => Shown::Planned,
+            Status::InProgress => Shown::InProgress,
+            Status::Done => Shown::Done,
+            Status::Abandoned => Shown::Abandoned,
+        }
+    }
+}
+
 /// `today` and `target` are `YYYY-MM-DD` (they compare as text).
 pub fn shown_status(status: Status, target: &str, today: &str) -> Shown {
     match status {

@@ -460,21 +460,7 @@ fn History(c: Commitment) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let describe = move |ch: &Change| -> String {
-        let status = |s: &str| {
-            Status::parse(s)
-                .map(|s| {
-                    shown_name(
-                        locale,
-                        match s {
-                            Status::Planned => Shown::Planned,
-                            Status::InProgress => Shown::InProgress,
-                            Status::Done => Shown::Done,
-                            Status::Abandoned => Shown::Abandoned,
-                        },
-                    )
-                })
-                .unwrap_or("—")
-        };
+        let status = |s: &str| Status::parse(s).map(|s| shown_name(locale, Shown::from(s))).unwrap_or("—");
         match ch.kind.as_str() {
             "created" => td_string!(locale, commitments.history_created).to_owned(),
             "status" => {
@@ -545,9 +531,7 @@ fn StaffForms(c: Commitment, actions: StaffActions) -> impl IntoView {
                         <label for="status-value">{t!(i18n, commitments.status)}</label>
                         <select id="status-value" name="value">
                             {Status::ALL.into_iter().map(|s| view! {
-                                <option value=s.as_str() selected=s == current>{shown_name(locale, match s {
-                                    Status::Planned => Shown::Planned, Status::InProgress => Shown::InProgress,
-                                    Status::Done => Shown::Done, Status::Abandoned => Shown::Abandoned })}</option>
+                                <option value=s.as_str() selected=s == current>{shown_name(locale, Shown::from(s))}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -639,19 +623,7 @@ pub fn NotificationsPage() -> impl IntoView {
             "update" => td_string!(locale, commitments.notif_update).to_owned(),
             "target_date" => td_string!(locale, commitments.notif_date, date = format_date_fr(&n.detail)).to_string(),
             _ => {
-                let s = Status::parse(&n.detail)
-                    .map(|s| {
-                        shown_name(
-                            locale,
-                            match s {
-                                Status::Planned => Shown::Planned,
-                                Status::InProgress => Shown::InProgress,
-                                Status::Done => Shown::Done,
-                                Status::Abandoned => Shown::Abandoned,
-                            },
-                        )
-                    })
-                    .unwrap_or("");
+                let s = Status::parse(&n.detail).map(|s| shown_name(locale, Shown::from(s))).unwrap_or("");
                 td_string!(locale, commitments.notif_status, status = s).to_string()
             }
         }
