@@ -59,6 +59,7 @@ test('a member opens the upcoming sitting, gives a proxy, and the room display s
   });
   assert.equal(r.status(), 200);
   await page.goto(`${server.base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.getByRole('link', { name: /Séance n°3/ }).first().click();
   await page.getByRole('heading', { name: /Séance n°3/, level: 1 }).waitFor();
   await check(page, 'the upcoming sitting (member)');
@@ -77,6 +78,7 @@ test('a member opens the upcoming sitting, gives a proxy, and the room display s
 test('a visitor reads the outcomes: every commitment, its chart and its history', async () => {
   const page = await person(browser);
   await page.goto(`${server.base}/`);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.getByRole('link', { name: 'Assemblée citoyenne de Val-de-Brise' }).first().click();
   await page.getByRole('link', { name: 'Engagements et suivi' }).click();
   await page.getByRole('heading', { name: 'Ce que nous avons décidé, où nous en sommes', level: 1 }).waitFor();
@@ -103,6 +105,8 @@ test('a visitor reads the outcomes: every commitment, its chart and its history'
 test('a visitor finds the open data page, its files and columns', async () => {
   const page = await person(browser);
   await page.goto(`${server.base}/`);
+  // Clicked once the page runs, as a person would after it appears.
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
   await page.getByRole('link', { name: 'Données ouvertes : téléchargements et flux' }).click();
   await page.waitForURL(/\/open-data$/);
   await page.getByRole('heading', { level: 1 }).waitFor();
