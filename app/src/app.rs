@@ -50,13 +50,31 @@ fn title_text(text: String) -> String {
     }
 }
 
+/// The language cookie is written in one place only, `/lang/{locale}` on the server, with
+/// `Path=/`. Left to itself, the i18n layer would write it on every page with no path, so a
+/// browser would keep one copy per folder and a stale one could win.
+fn locale_cookie() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_i18n::context::CookieOptions::<Locale>::default().readonly(true).path("/")
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_options=locale_cookie()>
             <Stylesheet id="leptos" href="/pkg/concerto.css" />
             <Title formatter=title_text />
+            <AppRouter />
+        </I18nContextProvider>
+    }
+}
+
+/// The route table. The server lists routes from this component alone at start-up: that
+/// throwaway render must not create the i18n context, whose server-side effect could run
+/// after the render is disposed and panic ("reactive value … already disposed").
+#[component]
+pub fn AppRouter() -> impl IntoView {
+    view! {
             <Router>
                 <Routes fallback=|| view! { <Frame><NotFound /></Frame> }>
                     <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
@@ -87,6 +105,5 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </Router>
-        </I18nContextProvider>
     }
 }

@@ -225,7 +225,8 @@ pub mod ssr {
                     error: err.clone(),
                     values: echo.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
                 };
-                leptos_axum::redirect(&crate::forms::feedback_url(referer, &feedback));
+                let secure = crate::state::app_state().map(|s| s.config.secure_cookies).unwrap_or(true);
+                leptos_axum::redirect(&crate::forms::seal::feedback_url(referer, &parts.headers, &feedback, secure));
                 return result;
             }
         }

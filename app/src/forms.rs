@@ -25,11 +25,6 @@ impl Feedback {
     }
 }
 
-/// `referer` with its feedback parameter replaced by `feedback`.
-pub fn feedback_url(referer: &str, feedback: &Feedback) -> String {
-    with_param(referer, FEEDBACK_PARAM, &serde_json::to_string(feedback).unwrap_or_default())
-}
-
 /// `referer` saying that the form posted to `endpoint` succeeded (`done=<endpoint>`).
 pub fn done_url(referer: &str, endpoint: &str) -> String {
     with_param(referer, "done", endpoint)
@@ -43,6 +38,141 @@ fn with_param(url: &str, name: &str, value: &str) -> String {
     out.extend_pairs(kept);
     out.append_pair(name, value);
     format!("{base}?{}", out.finish())
+}
+
+/// The feedback a plain form post brought back, as the server verified it: the raw value of
+/// the `feedback` query parameter it came in, and what it says. Provided by the page frame;
+/// in the browser it is read back from the page (see `FEEDBACK_ELEMENT`), never from the
+/// URL alone, so a crafted link cannot plant values or messages in anyone's form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PostedFeedback(pub Option<(String, Feedback)>);
+
+/// Hidden element where the server writes the verified feedback for hydration.
+pub const FEEDBACK_ELEMENT: &str = "concerto-feedback";
+
+impl PostedFeedback {
+    /// On the server: the URL's feedback, if it carries this browser's seal.
+    #[cfg(feature = "ssr")]
+    pub fn from_request() -> Self {
+        let Some(parts) = use_context::<http::request::Parts>() else { return PostedFeedback(None) };
+        let raw = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == FEEDBACK_PARAM)
+            .map(|(_, v)| v.into_owned());
+        PostedFeedback(raw.and_then(|raw| {
+            let key = seal::browser_key(&parts.headers)?;
+            seal::open(&key, &raw).map(|f| (raw, f))
+        }))
+    }
+
+    /// In the browser: what the server wrote into the page it rendered.
+    #[cfg(not(feature = "ssr"))]
+    pub fn from_request() -> Self {
+        document()
+            .get_element_by_id(FEEDBACK_ELEMENT)
+            .and_then(|e| e.get_attribute("data-feedback"))
+            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Seals the feedback of a plain form post to the browser that sent it: an HMAC-SHA256
+/// keyed by a random per-browser key kept in an HttpOnly cookie. Only that browser's
+/// requests carry the key, so only it sees the values again; a link made by anyone else
+/// shows an empty form.
+#[cfg(feature = "ssr")]
+pub mod seal {
+    use super::Feedback;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+
+    pub const KEY_COOKIE: &str = "concerto_form_key";
+
+    pub fn browser_key(headers: &http::HeaderMap) -> Option<String> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == KEY_COOKIE && c.value().len() >= 32)
+            .map(|c| c.value().to_owned())
+    }
+
+    fn mac(key: &str, json: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+        mac.update(json.as_bytes());
+        mac
+    }
+
+    /// `<signature>.<json>`: the value of the `feedback` query parameter.
+    pub fn seal(key: &str, feedback: &Feedback) -> String {
+        let json = serde_json::to_string(feedback).unwrap_or_default();
+        format!("{}.{json}", URL_SAFE_NO_PAD.encode(mac(key, &json).finalize().into_bytes()))
+    }
+
+    pub fn open(key: &str, raw: &str) -> Option<Feedback> {
+        let (signature, json) = raw.split_once('.')?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        mac(key, json).verify_slice(&signature).ok()?;
+        serde_json::from_str(json).ok()
+    }
+
+    /// The cookie holding a browser's key: a day long, sent back to this site only.
+    pub fn key_cookie(key: String, secure: bool) -> cookie::Cookie<'static> {
+        cookie::Cookie::build((KEY_COOKIE, key))
+            .path("/")
+            .http_only(true)
+            .same_site(cookie::SameSite::Lax)
+            .secure(secure)
+            .max_age(cookie::time::Duration::days(1))
+            .build()
+    }
+
+    /// `referer` with its feedback parameter replaced by `feedback`, sealed for the browser
+    /// whose request headers are `headers`; gives it a key first if it has none.
+    pub fn feedback_url(referer: &str, headers: &http::HeaderMap, feedback: &Feedback, secure: bool) -> String {
+        let key = browser_key(headers).unwrap_or_else(|| {
+            use rand::RngCore;
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let key = URL_SAFE_NO_PAD.encode(bytes);
+            let cookie = key_cookie(key.clone(), secure).to_string();
+            if let (Some(res), Ok(value)) =
+                (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
+            {
+                res.append_header(http::header::SET_COOKIE, value);
+            }
+            key
+        });
+        super::with_param(referer, super::FEEDBACK_PARAM, &seal(&key, feedback))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::error::{AppError, ErrorCode};
+
+        fn feedback() -> Feedback {
+            Feedback {
+                error: AppError::field("title", ErrorCode::TooShort),
+                values: [("title".to_owned(), "</textarea><b>".to_owned())].into(),
+            }
+        }
+
+        #[test]
+        fn sealed_feedback_opens_only_with_the_same_browser_key() {
+            let (mine, theirs) = ("k".repeat(43), "z".repeat(43));
+            let sealed = seal(&mine, &feedback());
+            assert_eq!(open(&mine, &sealed), Some(feedback()));
+            assert_eq!(open(&theirs, &sealed), None);
+            let json = serde_json::to_string(&feedback()).expect("json");
+            assert_eq!(open(&mine, &json), None, "unsigned feedback is refused");
+            let forged = sealed.replace("textarea", "textareb");
+            assert_eq!(open(&mine, &forged), None, "a changed value breaks the seal");
+        }
+    }
 }
 
 /// The feedback to show for a form driven by `value` (the action's last result, with
@@ -68,6 +198,7 @@ where
 {
     let value = action.value();
     let query = use_query_map();
+    let posted = use_context::<PostedFeedback>().unwrap_or_default();
     Signal::derive(move || {
         // `T` need not be `Clone`: look at the result in place and keep only its error.
         let submitted: Option<Option<AppError>> = value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned()));
@@ -75,9 +206,13 @@ where
             Some(Some(error)) => Some(Feedback { error, values: BTreeMap::new() }),
             Some(None) => None,
             None => {
-                query.read().get(FEEDBACK_PARAM).and_then(|raw| serde_json::from_str::<Feedback>(&raw).ok()).filter(
-                    |f| scope.as_ref().is_none_or(|(k, v)| f.values.get(*k).map(String::as_str).unwrap_or("") == v),
-                )
+                let raw = query.read().get(FEEDBACK_PARAM)?;
+                posted
+                    .0
+                    .as_ref()
+                    .filter(|(sealed, _)| *sealed == raw)
+                    .map(|(_, f)| f.clone())
+                    .filter(|f| scope.as_ref().is_none_or(|(k, v)| f.value(k).as_deref().unwrap_or("") == v))
             }
         }
     })
@@ -165,8 +300,12 @@ pub fn Field(
     let invalid = move || error.get().is_some().then_some("true");
     let control = if multiline {
         view! {
+            // Leptos 0.8 writes a textarea's text children unescaped on the server (textarea
+            // is a raw-text element to it), so `</textarea>` in the value would close the box
+            // and the rest would be parsed as markup. Escaped here, the browser decodes the
+            // entities back into exactly what was typed.
             <textarea id=id.clone() name=name required=required aria-invalid=invalid
-                aria-describedby=described_by.clone() maxlength=maxlength rows="6">{typed.clone()}</textarea>
+                aria-describedby=described_by.clone() maxlength=maxlength rows="6" inner_html=escape_text(&typed)></textarea>
         }
         .into_any()
     } else {
@@ -186,6 +325,22 @@ pub fn Field(
             </p>
         </div>
     }
+}
+
+/// Text made safe to place between tags: the five characters HTML gives meaning to.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The whole-form message (errors that belong to no single field), announced on change.

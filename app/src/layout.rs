@@ -73,6 +73,9 @@ pub fn Frame(children: Children) -> impl IntoView {
     let bootstrap = serde_json::to_string(&initial).unwrap_or_else(|_| "null".into());
     let user = RwSignal::new(initial);
     provide_context(CurrentUser(user));
+    let posted = crate::forms::PostedFeedback::from_request();
+    let posted_json = posted.0.is_some().then(|| serde_json::to_string(&posted).unwrap_or_default());
+    provide_context(posted);
     // After a client-side navigation (sign-in, invitation accepted...), ask again.
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
@@ -89,6 +92,7 @@ pub fn Frame(children: Children) -> impl IntoView {
     });
     view! {
         <div id=SESSION_ELEMENT hidden data-user=bootstrap></div>
+        {posted_json.map(|json| view! { <div id=crate::forms::FEEDBACK_ELEMENT hidden data-feedback=json></div> })}
         <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
         <Header />
         <main id="main" tabindex="-1">
@@ -185,7 +189,7 @@ pub fn NotFound() -> impl IntoView {
     set_status(404);
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, errors.not_found_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), errors.not_found_title).to_string() />
         <section class="error-page">
             <h1>{t!(i18n, errors.not_found_title)}</h1>
             <p>{t!(i18n, errors.not_found_body)}</p>
@@ -199,7 +203,7 @@ pub fn Forbidden() -> impl IntoView {
     set_status(403);
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, errors.forbidden_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), errors.forbidden_title).to_string() />
         <section class="error-page">
             <h1>{t!(i18n, errors.forbidden_title)}</h1>
             <p>{t!(i18n, errors.forbidden_body)}</p>
@@ -220,7 +224,7 @@ pub fn SignInRequired() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, errors.sign_in_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), errors.sign_in_title).to_string() />
         <section class="error-page">
             <h1>{t!(i18n, errors.sign_in_title)}</h1>
             <p>{t!(i18n, errors.sign_in_body)}</p>
@@ -271,7 +275,7 @@ pub fn AdminHome() -> impl IntoView {
         |u| u.is_admin,
         move |_| {
             view! {
-                <Title text=move || t_string!(i18n, admin.title).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), admin.title).to_string() />
                 <h1>{t!(i18n, admin.title)}</h1>
                 <ul class="card-list">
                     <li class="card"><A href="/admin/assemblies">{t!(i18n, admin.assemblies)}</A><p>{t!(i18n, admin.assemblies_hint)}</p></li>

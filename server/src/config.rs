@@ -1,6 +1,7 @@
 //! Configuration from environment variables, with defaults for a local SQLite site.
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -11,7 +12,12 @@ pub struct Settings {
     pub site_root: String,
     /// Sign-in and account-creation requests one address may burst before waiting (0: off).
     pub auth_burst: u32,
+    /// After the burst, one more such request per this period.
+    pub auth_period: Duration,
 }
+
+/// One more sign-in attempt every 3 seconds once the burst is spent.
+pub const DEFAULT_AUTH_PERIOD: Duration = Duration::from_secs(3);
 
 /// Enough for a family sharing one connection; a script guessing passwords waits.
 pub const DEFAULT_AUTH_BURST: u32 = 20;
@@ -45,6 +51,7 @@ impl Settings {
                 }
                 None => DEFAULT_AUTH_BURST,
             },
+            auth_period: DEFAULT_AUTH_PERIOD,
         })
     }
 

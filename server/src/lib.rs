@@ -2,20 +2,20 @@
 //! everything about the domain lives in the `app` crate.
 pub mod config;
 pub mod demo;
+pub mod locale;
 pub mod security;
 
-use app::app::{shell, App};
+use app::app::{shell, AppRouter};
 use app::db::Db;
 use app::state::AppState;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use config::Settings;
 use http::header;
 use leptos::prelude::*;
 use leptos_axum::LeptosRoutes;
-use std::collections::HashMap;
 use tower_http::compression::CompressionLayer;
 
 /// Opens the database, applies migrations and builds the shared state.
@@ -30,12 +30,16 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
 }
 
 /// Server functions that check a password or create an account. On top of the per-account
-/// lockout, each client address gets a burst of `burst` calls, then one every 3 seconds:
+/// lockout, each client address gets a burst of `burst` calls, then one per `period`:
 /// password spraying across many accounts from one address is slowed too.
 const RATE_LIMITED_FUNCTIONS: [&str; 5] =
     ["login", "accept_invitation", "create_first_admin", "change_password", "join_with_invitation"];
 
-fn rate_limited_routes(api_context: impl Fn() + Clone + Send + Sync + 'static, burst: u32) -> Router<AppState> {
+fn rate_limited_routes(
+    api_context: impl Fn() + Clone + Send + Sync + 'static,
+    burst: u32,
+    period: std::time::Duration,
+) -> Router<AppState> {
     use tower_governor::governor::GovernorConfigBuilder;
     use tower_governor::GovernorLayer;
     let mut routes = Router::new();
@@ -47,7 +51,7 @@ fn rate_limited_routes(api_context: impl Fn() + Clone + Send + Sync + 'static, b
         );
     }
     let Some(config) =
-        (burst > 0).then(|| GovernorConfigBuilder::default().per_second(3).burst_size(burst).finish()).flatten()
+        (burst > 0).then(|| GovernorConfigBuilder::default().period(period).burst_size(burst).finish()).flatten()
     else {
         return routes;
     };
@@ -106,17 +110,31 @@ fn spawn_round_closer(state: AppState) {
     }
 }
 
-pub fn router(state: AppState, auth_burst: u32) -> Router {
+/// The page routes, listed once per process. Listing renders the route table with resource
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`); a
+/// page of another server in the same process whose resource first polls meanwhile waits
+/// forever (leptos-rs/leptos #4773) — the stuck pages seen when a second instance started
+/// beside a serving one. Listed once, before any server of the process serves, nothing can
+/// render during it. Leptos registers every server function at /api/<name>; the
+/// rate-limited ones are left out of that and mounted behind the limiter.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            let limited: Vec<String> = RATE_LIMITED_FUNCTIONS.iter().map(|f| format!("/api/{f}")).collect();
+            leptos_axum::generate_route_list_with_exclusions(AppRouter, Some(limited))
+        })
+        .clone()
+}
+
+pub fn router(state: AppState, settings: &Settings) -> Router {
     spawn_round_closer(state.clone());
-    // Leptos registers every server function at /api/<name>; the rate-limited ones are left
-    // out of that and mounted below behind the limiter.
-    let limited: Vec<String> = RATE_LIMITED_FUNCTIONS.iter().map(|f| format!("/api/{f}")).collect();
-    let routes = leptos_axum::generate_route_list_with_exclusions(App, Some(limited));
+    let routes = page_routes();
     let context = {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            security::provide_csp_header();
+            security::record_nonce();
         }
     };
     let api_context = {
@@ -125,8 +143,8 @@ pub fn router(state: AppState, auth_burst: u32) -> Router {
     };
     let options = state.leptos_options.clone();
     Router::new()
-        .merge(rate_limited_routes(api_context.clone(), auth_burst))
-        .route("/lang/{locale}", get(set_language))
+        .merge(rate_limited_routes(api_context.clone(), settings.auth_burst, settings.auth_period))
+        .route("/lang/{locale}", get(locale::set_language))
         .route("/healthz", get(health))
         .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))
         .route("/sittings/{id}/calendar.ics", get(sitting_calendar))
@@ -143,6 +161,7 @@ pub fn router(state: AppState, auth_burst: u32) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session_user))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_origin))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(locale::clear_folder_copies))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever: a stuck one answers 408 and is logged.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -248,15 +267,6 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(_) => "ok".into_response(),
         Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
-}
-
-/// `/lang/{fr|en}?next=/path`: remembers the language in the cookie the i18n layer reads,
-/// then goes back. A plain link, so it works without JavaScript.
-async fn set_language(Path(locale): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
-    let locale = if locale == "en" { "en" } else { "fr" };
-    let next = app::accounts::api::safe_next(q.get("next").map(String::as_str));
-    let cookie = format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
 }
 
 /// When no admin exists, prints a one-time link to create the first one. The token's hash

@@ -42,15 +42,15 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(link) = concerto::announce_setup_link(&state).await? {
         println!("\nNo administrator yet. Create the first one, once, at:\n\n    {link}\n");
     }
+    // The router (and Leptos' route list) is built before the port opens, so "listening"
+    // means ready: no request meets a half-started server.
+    let router = concerto::router(state, &settings);
     let listener = tokio::net::TcpListener::bind(settings.addr).await?;
     println!("Concerto listening on http://{}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        concerto::router(state, settings.auth_burst).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

@@ -4,60 +4,11 @@
 //! late status; notifications to the objective's author and supporters.
 mod common;
 
-use common::{Assembly, Browser, TestApp};
+use common::{adopted_objective, Browser, TestApp};
 use serde_json::Value;
 
 fn s(n: i64) -> String {
     n.to_string()
-}
-
-/// An objective adopted through a real yes/no vote; returns (objective, round).
-async fn adopted_objective(a: &Assembly, title: &str) -> (i64, i64) {
-    let objective = a.members[0].propose(a.id, title, "phone").await;
-    // A second member supports it (they will hear of what follows).
-    if let Some(supporter) = a.members.get(1) {
-        let r = supporter.call("support_objective", &[("objective_id", &s(objective)), ("support", "true")]).await;
-        assert!(r.ok(), "{r:?}");
-    }
-    let r = a
-        .facilitator
-        .call(
-            "plan_sitting",
-            &[
-                ("assembly_id", &s(a.id)),
-                ("title", "Séance de décision"),
-                ("date", "2027-01-14"),
-                ("start", "18:30"),
-                ("end", "20:30"),
-                ("place", "Mairie"),
-                ("online_url", ""),
-            ],
-        )
-        .await;
-    let sitting: i64 = r.json();
-    let f = &a.facilitator;
-    assert!(f
-        .call("run_sitting", &[("sitting_id", &s(sitting)), ("step", "add"), ("objective_id", &s(objective))])
-        .await
-        .ok());
-    let r = f
-        .call(
-            "open_round",
-            &[
-                ("sitting_id", &s(sitting)),
-                ("method", "yes_no"),
-                ("objectives[0]", &s(objective)),
-                ("quorum_base", "none"),
-            ],
-        )
-        .await;
-    let round: i64 = r.json();
-    for m in &a.members {
-        let r = m.call("cast_ballot", &[("round_id", &s(round)), (&format!("choices[{objective}]"), "yes")]).await;
-        assert!(r.ok(), "{r:?}");
-    }
-    assert!(f.call("close_round", &[("round_id", &s(round))]).await.ok());
-    (objective, round)
 }
 
 fn commitment_form<'a>(objective: &'a str, service: &'a str, date: &'a str) -> Vec<(&'a str, &'a str)> {

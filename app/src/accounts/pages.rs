@@ -20,7 +20,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), login.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <p>{t!(i18n, login.intro)}</p>
@@ -72,7 +72,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let feedback = use_feedback(accept);
     let join_feedback = use_feedback(join);
     view! {
-        <Title text=move || t_string!(i18n, invitation.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), invitation.title).to_string() />
         <section class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -122,7 +122,7 @@ pub fn SetupPage() -> impl IntoView {
     let action = ServerAction::<CreateFirstAdmin>::new();
     let feedback = use_feedback(action);
     view! {
-        <Title text=move || t_string!(i18n, setup.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), setup.title).to_string() />
         <section class="narrow">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -160,7 +160,7 @@ pub fn ProfilePage() -> impl IntoView {
             let password_done = use_done(password, "change_password");
             let locale = i18n.get_locale_untracked();
             view! {
-                <Title text=move || t_string!(i18n, profile.title).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), profile.title).to_string() />
                 <h1>{t!(i18n, profile.title)}</h1>
                 <section class="panel" aria-labelledby="roles-heading">
                     <h2 id="roles-heading">{t!(i18n, profile.roles)}</h2>
@@ -222,7 +222,7 @@ pub fn AdminAccountsPage() -> impl IntoView {
             let disabled_feedback = use_feedback(set_disabled);
             let locale = i18n.get_locale_untracked();
             view! {
-                <Title text=move || t_string!(i18n, admin.accounts).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), admin.accounts).to_string() />
                 <h1>{t!(i18n, admin.accounts)}</h1>
                 <FormError feedback=role_feedback />
                 <FormError feedback=disabled_feedback />

@@ -16,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let assemblies = Resource::new(|| (), |_| list_assemblies());
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), home.title).to_string() />
         <section class="hero">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.lead)}</p>
@@ -100,7 +100,7 @@ pub fn AdminAssembliesPage() -> impl IntoView {
             let feedback = use_feedback(create);
             let assemblies = Resource::new(move || create.version().get(), |_| list_assemblies());
             view! {
-                <Title text=move || t_string!(i18n, admin.assemblies).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), admin.assemblies).to_string() />
                 <h1>{t!(i18n, admin.assemblies)}</h1>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -17,7 +17,7 @@ pub fn AuditPage() -> impl IntoView {
             let before = move || query.read().get("before").and_then(|b| b.parse::<i64>().ok());
             let events = Resource::new(before, audit_log);
             view! {
-                <Title text=move || t_string!(i18n, admin.audit).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), admin.audit).to_string() />
                 <h1>{t!(i18n, admin.audit)}</h1>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

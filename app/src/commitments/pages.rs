@@ -630,12 +630,13 @@ pub fn NotificationsPage() -> impl IntoView {
     };
     view! {
         <Title text=td_string!(locale, nav.notifications) />
-        <h1>{t!(i18n, nav.notifications)}</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
+                    // The error page brings its own heading ("Connectez-vous…"): one h1 a page.
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                     Ok(n) => view! {
+                        <h1>{t!(i18n, nav.notifications)}</h1>
                         <p>{t!(i18n, commitments.unread_count, count = n.unread)}</p>
                         {(n.unread > 0).then(|| view! {
                             <ActionForm action=read>

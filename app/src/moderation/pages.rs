@@ -148,7 +148,7 @@ fn QueueView(
     let count = items.len();
     let (no_items, no_suspensions, no_log) = (items.is_empty(), suspensions.is_empty(), log.is_empty());
     view! {
-        <Title text=move || t_string!(i18n, moderation.queue_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), moderation.queue_title).to_string() />
         <p><A href=format!("/assemblies/{assembly}")>{assembly_name}</A></p>
         <h1>{t!(i18n, moderation.queue_title)}</h1>
         <section aria-labelledby="queue-heading">

@@ -267,7 +267,7 @@ pub fn NewObjectivePage() -> impl IntoView {
             None => view! { <crate::layout::SignInRequired /> }.into_any(),
             Some(false) => view! { <crate::layout::Forbidden /> }.into_any(),
             Some(true) => view! {
-                <Title text=move || t_string!(i18n, objectives.propose).to_string() />
+                <Title text=td_string!(i18n.get_locale_untracked(), objectives.propose).to_string() />
                 <p><A href=format!("/assemblies/{a}")>{t!(i18n, objectives.back_to_list)}</A></p>
                 <h1>{t!(i18n, objectives.propose)}</h1>
                 <p>{t!(i18n, objectives.propose_intro)}</p>
@@ -535,7 +535,7 @@ fn HistoryView(h: History) -> impl IntoView {
     let id = h.objective_id;
     let (from, to) = (h.from, h.to);
     view! {
-        <Title text=move || t_string!(i18n, objectives.history_title).to_string() />
+        <Title text=td_string!(i18n.get_locale_untracked(), objectives.history_title).to_string() />
         <p><A href=format!("/objectives/{id}")>{t!(i18n, objectives.back_to_objective)}</A></p>
         <h1>{t!(i18n, objectives.history_title)}</h1>
         {h.hidden.then(|| view! { <p class="moderation-notice">{t!(i18n, moderation.history_hidden)}</p> })}

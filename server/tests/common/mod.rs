@@ -52,8 +52,25 @@ fn with_database(admin_url: &str, db: &str) -> String {
     format!("{base}/{db}")
 }
 
+/// The sign-in rate limit of a test server: tests that do not study it get the defaults.
+#[derive(Clone, Copy)]
+pub struct AuthLimit {
+    pub burst: u32,
+    pub period: std::time::Duration,
+}
+
+impl Default for AuthLimit {
+    fn default() -> Self {
+        AuthLimit { burst: concerto::config::DEFAULT_AUTH_BURST, period: concerto::config::DEFAULT_AUTH_PERIOD }
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, AuthLimit::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, limit: AuthLimit) -> TestApp {
         use sqlx::Connection;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr = listener.local_addr().expect("local addr");
@@ -76,7 +93,7 @@ impl TestApp {
                 (with_database(&pg_admin_url(), &name), Some(name), None)
             }
         };
-        let state = Self::serve(listener, addr, &database_url).await;
+        let state = Self::serve(listener, addr, &database_url, limit).await;
         TestApp { addr, database_url, base: format!("http://{addr}"), state, backend, pg_database, _dir: dir }
     }
 
@@ -85,7 +102,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let addr = listener.local_addr().expect("local addr");
-        let state = Self::serve(listener, addr, &self.database_url).await;
+        let state = Self::serve(listener, addr, &self.database_url, AuthLimit::default()).await;
         let database_url = self.database_url.clone();
         TestApp {
             addr,
@@ -98,17 +115,23 @@ impl TestApp {
         }
     }
 
-    async fn serve(listener: tokio::net::TcpListener, addr: SocketAddr, database_url: &str) -> AppState {
+    async fn serve(
+        listener: tokio::net::TcpListener,
+        addr: SocketAddr,
+        database_url: &str,
+        limit: AuthLimit,
+    ) -> AppState {
         let settings = Settings {
             addr,
             database_url: database_url.to_owned(),
             public_url: format!("http://{addr}"),
             secure_cookies: None,
             site_root: "target/site".into(),
-            auth_burst: concerto::config::DEFAULT_AUTH_BURST,
+            auth_burst: limit.burst,
+            auth_period: limit.period,
         };
         let state = concerto::build_state(&settings).await.expect("state");
-        let router = concerto::router(state.clone(), settings.auth_burst);
+        let router = concerto::router(state.clone(), &settings);
         tokio::spawn(async move {
             axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });
@@ -555,4 +578,57 @@ impl Browser {
             .map(|o| o["title"].as_str().unwrap_or_default().to_owned())
             .collect()
     }
+}
+
+fn s(n: i64) -> String {
+    n.to_string()
+}
+
+/// An objective adopted through a real yes/no vote; returns (objective, round).
+pub async fn adopted_objective(a: &Assembly, title: &str) -> (i64, i64) {
+    let objective = a.members[0].propose(a.id, title, "phone").await;
+    // A second member supports it (they will hear of what follows).
+    if let Some(supporter) = a.members.get(1) {
+        let r = supporter.call("support_objective", &[("objective_id", &s(objective)), ("support", "true")]).await;
+        assert!(r.ok(), "{r:?}");
+    }
+    let r = a
+        .facilitator
+        .call(
+            "plan_sitting",
+            &[
+                ("assembly_id", &s(a.id)),
+                ("title", "Séance de décision"),
+                ("date", "2027-01-14"),
+                ("start", "18:30"),
+                ("end", "20:30"),
+                ("place", "Mairie"),
+                ("online_url", ""),
+            ],
+        )
+        .await;
+    let sitting: i64 = r.json();
+    let f = &a.facilitator;
+    assert!(f
+        .call("run_sitting", &[("sitting_id", &s(sitting)), ("step", "add"), ("objective_id", &s(objective))])
+        .await
+        .ok());
+    let r = f
+        .call(
+            "open_round",
+            &[
+                ("sitting_id", &s(sitting)),
+                ("method", "yes_no"),
+                ("objectives[0]", &s(objective)),
+                ("quorum_base", "none"),
+            ],
+        )
+        .await;
+    let round: i64 = r.json();
+    for m in &a.members {
+        let r = m.call("cast_ballot", &[("round_id", &s(round)), (&format!("choices[{objective}]"), "yes")]).await;
+        assert!(r.ok(), "{r:?}");
+    }
+    assert!(f.call("close_round", &[("round_id", &s(round))]).await.ok());
+    (objective, round)
 }
