@@ -37,4 +37,4 @@ step "lints: formatting and clippy (warnings are errors)"
 )
 
 step "browser tests (Chromium, axe-core)"
-(cd end2end && node --test --test-concurrency=1 --test-timeout=600000 tests/)
+(cd end2end && node --test --test-concurrency=1 --test-timeout=900000 tests/)

@@ -58,26 +58,20 @@ async function visit(page, path, lang) {
 }
 
 for (const [who, paths] of Object.entries(ROUTES)) {
-  for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
-    test(`${who} (${lang}): every page comes styled, hydrates and keeps its language`, async () => {
-      // Three phones at once, each going through the list.
-      const pages = [];
-      for (let i = 0; i < 3; i++) {
-        const page = await person(browser, { locale });
-        if (who !== 'public') await signIn(page, who);
-        pages.push(page);
-      }
-      const titles = new Map();
-      await Promise.all(pages.map(async (page, i) => {
-        for (const path of paths.slice(i).concat(paths.slice(0, i))) {
-          const title = await visit(page, path, lang);
-          if (titles.has(path)) assert.equal(title, titles.get(path), `${path}: the same title each time`);
-          titles.set(path, title);
-        }
-      }));
-      for (const page of pages) await page.context().close();
-    });
-  }
+  test(`${who}: every page comes styled, hydrates and keeps its language`, async () => {
+    // Two phones at once, one in French and one in English, each going through the list
+    // from another end, so pages are rendered and hydrated side by side.
+    const phones = [];
+    for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
+      const page = await person(browser, { locale });
+      if (who !== 'public') await signIn(page, who);
+      phones.push([page, lang]);
+    }
+    await Promise.all(phones.map(async ([page, lang], i) => {
+      for (const path of i === 0 ? paths : [...paths].reverse()) await visit(page, path, lang);
+    }));
+    for (const [page] of phones) await page.context().close();
+  });
 }
 
 test('the language choice is one cookie for the whole site', async () => {

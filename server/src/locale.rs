@@ -26,10 +26,14 @@ fn folder_paths(path: &str) -> Vec<&str> {
     out
 }
 
+/// A cookie is removed only by naming its exact path; browsers store a folder's copy
+/// without a trailing slash (RFC 6265, 5.1.4), other clients sometimes with one.
 fn expire_copies(headers: &mut http::HeaderMap, path: &str) {
     for folder in folder_paths(path) {
-        if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}=; Path={folder}; Max-Age=0; SameSite=Lax")) {
-            headers.append(header::SET_COOKIE, v);
+        for path in [folder.to_owned(), format!("{folder}/")] {
+            if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}=; Path={path}; Max-Age=0; SameSite=Lax")) {
+                headers.append(header::SET_COOKIE, v);
+            }
         }
     }
 }
