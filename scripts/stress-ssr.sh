@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Re-measures how often a server-rendered page gets stuck (the upstream Leptos 0.8 Suspense
-# race, see README): runs the integration suite N times without retries and prints figures.
+# Re-measures how often a server-rendered page gets stuck or a test fails intermittently
+# (see README, "Tests"): runs the integration suite N times and prints figures.
 # Usage: scripts/stress-ssr.sh [N=20]   (expects scripts/test.sh to have run once)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

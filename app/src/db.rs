@@ -65,6 +65,11 @@ impl Db {
     }
 }
 
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query("select 1").execute(&db.pool).await.map(|_| ())
+}
+
 fn ensure_sqlite_dir(url: &str) {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
@@ -87,6 +92,16 @@ pub fn now() -> i64 {
 /// Flags are stored as 0/1 integers on both backends.
 pub fn flag(v: bool) -> i64 {
     i64::from(v)
+}
+
+/// A 0/1 flag column, read once as a boolean (`#[sqlx(try_from = "i64")] locked: Flag`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<i64> for Flag {
+    fn from(v: i64) -> Self {
+        Flag(v != 0)
+    }
 }
 
 impl FromStr for Backend {

@@ -150,7 +150,39 @@ impl Validator {
             Err(AppError::Invalid(self.0))
         }
     }
+
+    /// Every problem at once, or the checked values (`check` gave `Some` for each).
+    pub fn finish_with<T: Checked>(self, checked: T) -> Result<T::Values, AppError> {
+        self.finish()?;
+        // `check` returns `None` only after recording a problem, so this cannot fail.
+        checked.values().ok_or(AppError::Internal)
+    }
 }
+
+/// A tuple of values from `Validator::check`, all present once no problem was recorded.
+pub trait Checked {
+    type Values;
+    fn values(self) -> Option<Self::Values>;
+}
+
+macro_rules! checked_tuple {
+    ($($t:ident),+) => {
+        impl<$($t),+> Checked for ($(Option<$t>,)+) {
+            type Values = ($($t,)+);
+            #[allow(non_snake_case)]
+            fn values(self) -> Option<Self::Values> {
+                let ($($t,)+) = self;
+                Some(($($t?,)+))
+            }
+        }
+    };
+}
+checked_tuple!(A);
+checked_tuple!(A, B);
+checked_tuple!(A, B, C);
+checked_tuple!(A, B, C, D);
+checked_tuple!(A, B, C, D, E);
+checked_tuple!(A, B, C, D, E, F);
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -171,10 +203,19 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A plain route's error: its status, and its code as JSON (the same body a server
+/// function's error has); the cause stays in the server log.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let body = serde_json::to_string(&self).unwrap_or_default();
+        (self.status(), [(http::header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use http::{header, Method};
 
     /// Extension for mapping a named constraint violation to a meaningful error instead of
     /// checking before inserting (which would race).
@@ -195,44 +236,5 @@ pub mod ssr {
     fn is_constraint(db: &dyn sqlx::error::DatabaseError, name: &str) -> bool {
         // PostgreSQL names the constraint; SQLite only says which columns were unique.
         db.constraint() == Some(name) || db.message().contains(name)
-    }
-
-    /// Ends every server function: sets the HTTP status of an error and, for a plain HTML
-    /// form post (no JavaScript), sends the browser back to the form with the error and the
-    /// non-secret values it typed, so the page can show both.
-    pub fn finish<T>(result: Result<T, AppError>, echo: &[(&str, &str)]) -> Result<T, AppError> {
-        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
-        let plain_form_post = parts.method == Method::POST
-            && parts.uri.path().starts_with("/api/")
-            && parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-        let referer = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok());
-        let Err(err) = &result else {
-            // Success without JavaScript: back to the form's page with `done=<function>`, so
-            // the page can confirm it (unless the function chose where to go).
-            if let (true, Some(referer)) = (plain_form_post, referer) {
-                let redirected = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                    .is_some_and(|res| res.0.read().map(|r| r.headers.contains_key(header::LOCATION)).unwrap_or(true));
-                if !redirected {
-                    let endpoint = parts.uri.path().trim_start_matches("/api/");
-                    leptos_axum::redirect(&crate::forms::done_url(referer, endpoint));
-                }
-            }
-            return result;
-        };
-        if plain_form_post {
-            if let Some(referer) = referer {
-                let feedback = crate::forms::Feedback {
-                    error: err.clone(),
-                    values: echo.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-                };
-                let secure = crate::state::app_state().map(|s| s.config.secure_cookies).unwrap_or(true);
-                leptos_axum::redirect(&crate::forms::seal::feedback_url(referer, &parts.headers, &feedback, secure));
-                return result;
-            }
-        }
-        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(err.status());
-        }
-        result
     }
 }

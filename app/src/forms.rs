@@ -175,6 +175,47 @@ pub mod seal {
     }
 }
 
+/// Ends every server function: sets the HTTP status of an error and, for a plain HTML
+/// form post (no JavaScript), sends the browser back to the form with the error and the
+/// non-secret values it typed, so the page can show both.
+#[cfg(feature = "ssr")]
+pub fn finish<T>(result: Result<T, AppError>, echo: &[(&str, &str)]) -> Result<T, AppError> {
+    use http::{header, Method};
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
+    let plain_form_post = parts.method == Method::POST
+        && parts.uri.path().starts_with("/api/")
+        && parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let referer = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok());
+    let Err(err) = &result else {
+        // Success without JavaScript: back to the form's page with `done=<function>`, so
+        // the page can confirm it (unless the function chose where to go).
+        if let (true, Some(referer)) = (plain_form_post, referer) {
+            let redirected = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                .is_some_and(|res| res.0.read().map(|r| r.headers.contains_key(header::LOCATION)).unwrap_or(true));
+            if !redirected {
+                let endpoint = parts.uri.path().trim_start_matches("/api/");
+                leptos_axum::redirect(&done_url(referer, endpoint));
+            }
+        }
+        return result;
+    };
+    if plain_form_post {
+        if let Some(referer) = referer {
+            let feedback = Feedback {
+                error: err.clone(),
+                values: echo.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            };
+            let secure = crate::state::app_state().map(|s| s.config.secure_cookies).unwrap_or(true);
+            leptos_axum::redirect(&seal::feedback_url(referer, &parts.headers, &feedback, secure));
+            return result;
+        }
+    }
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(err.status());
+    }
+    result
+}
+
 /// The feedback to show for a form driven by `value` (the action's last result, with
 /// JavaScript) or by the URL (after a plain form post bounced back by the server).
 pub fn use_feedback<S>(action: ServerAction<S>) -> Signal<Option<Feedback>>
@@ -368,9 +409,12 @@ pub fn label(f: impl Fn() -> AnyView + Send + Sync + 'static) -> ViewFn {
     ViewFn::from(f)
 }
 
-/// A numeric route parameter (`/objectives/:id`), 0 when absent or malformed (the page
-/// then shows "not found").
-pub fn route_param(name: &'static str) -> Memo<i64> {
+/// A numeric route parameter as its id type (`/objectives/:id` → `ObjectiveId`), 0 when
+/// absent or malformed (the page then shows "not found").
+pub fn route_param<T>(name: &'static str) -> Memo<T>
+where
+    T: From<i64> + PartialEq + Send + Sync + 'static,
+{
     let params = leptos_router::hooks::use_params_map();
-    Memo::new(move |_| params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0))
+    Memo::new(move |_| T::from(params.read().get(name).and_then(|s| s.parse().ok()).unwrap_or(0)))
 }

@@ -1,9 +1,9 @@
-//! Translations of values that come as data (error codes, roles, statuses) rather than as
-//! fixed keys, and locale-aware formatting. Each `match` is exhaustive, so a new code
-//! without a text does not compile.
-use crate::accounts::Role;
-use crate::assemblies::InvitationStatus;
+//! Translations of the shared core's values that come as data (error codes, roles) rather
+//! than as fixed keys, and locale-aware formatting. Each domain translates its own values
+//! (its `texts.rs`). Each `match` is exhaustive, so a new code without a text does not
+//! compile.
 use crate::error::ErrorCode;
+use crate::guard::Role;
 use crate::i18n::Locale;
 use leptos_i18n::td_string;
 
@@ -63,15 +63,6 @@ pub fn role_name(locale: Locale, role: Role) -> &'static str {
         Role::Facilitator => td_string!(locale, roles.facilitator),
         Role::Staff => td_string!(locale, roles.staff),
         Role::Admin => td_string!(locale, roles.admin),
-    }
-}
-
-pub fn invitation_status_name(locale: Locale, status: InvitationStatus) -> &'static str {
-    match status {
-        InvitationStatus::Pending => td_string!(locale, invitation_status.pending),
-        InvitationStatus::Used => td_string!(locale, invitation_status.used),
-        InvitationStatus::Expired => td_string!(locale, invitation_status.expired),
-        InvitationStatus::Revoked => td_string!(locale, invitation_status.revoked),
     }
 }
 
@@ -156,80 +147,6 @@ pub fn request_locale(headers: &http::HeaderMap) -> Locale {
         Locale::fr
     } else {
         Locale::find_locale(&accepted)
-    }
-}
-
-pub fn channel_name(locale: Locale, channel: crate::objectives::Channel) -> &'static str {
-    use crate::objectives::Channel::*;
-    match channel {
-        Phone => td_string!(locale, channels.phone),
-        Email => td_string!(locale, channels.email),
-        FrontDesk => td_string!(locale, channels.front_desk),
-        OnlineServices => td_string!(locale, channels.online_services),
-        OpeningHours => td_string!(locale, channels.opening_hours),
-        ResponseDelays => td_string!(locale, channels.response_delays),
-        Accessibility => td_string!(locale, channels.accessibility),
-        Signage => td_string!(locale, channels.signage),
-        Other => td_string!(locale, channels.other),
-    }
-}
-
-pub fn status_name(locale: Locale, status: crate::objectives::Status) -> &'static str {
-    use crate::objectives::Status::*;
-    match status {
-        Draft => td_string!(locale, statuses.draft),
-        Proposed => td_string!(locale, statuses.proposed),
-        InDiscussion => td_string!(locale, statuses.in_discussion),
-        Voting => td_string!(locale, statuses.voting),
-        Adopted => td_string!(locale, statuses.adopted),
-        Rejected => td_string!(locale, statuses.rejected),
-        Withdrawn => td_string!(locale, statuses.withdrawn),
-    }
-}
-
-pub fn sort_name(locale: Locale, sort: crate::objectives::Sort) -> &'static str {
-    use crate::objectives::Sort::*;
-    match sort {
-        Newest => td_string!(locale, objectives.sort_newest),
-        Supported => td_string!(locale, objectives.sort_supported),
-        Discussed => td_string!(locale, objectives.sort_discussed),
-    }
-}
-
-pub fn stance_name(locale: Locale, stance: crate::discussion::Stance) -> &'static str {
-    use crate::discussion::Stance::*;
-    match stance {
-        For => td_string!(locale, stances.for_),
-        Against => td_string!(locale, stances.against),
-        Neutral => td_string!(locale, stances.neutral),
-    }
-}
-
-pub fn reason_name(locale: Locale, reason: crate::moderation::Reason) -> &'static str {
-    use crate::moderation::Reason::*;
-    match reason {
-        OffTopic => td_string!(locale, reasons.off_topic),
-        Disrespectful => td_string!(locale, reasons.disrespectful),
-        PersonalData => td_string!(locale, reasons.personal_data),
-        Spam => td_string!(locale, reasons.spam),
-        Other => td_string!(locale, reasons.other),
-    }
-}
-
-/// The public text that stands in for hidden content.
-pub fn moderation_text(locale: Locale, moderation: &crate::moderation::Moderation) -> Option<String> {
-    use crate::moderation::Moderation;
-    match moderation {
-        Moderation::Visible => None,
-        Moderation::Pending => Some(td_string!(locale, moderation.pending_notice).to_owned()),
-        Moderation::Hidden { reason, note } => {
-            let mut s = format!("{} {}", td_string!(locale, moderation.hidden_notice), reason_name(locale, *reason));
-            if !note.is_empty() {
-                s.push_str(" — ");
-                s.push_str(note);
-            }
-            Some(s)
-        }
     }
 }
 

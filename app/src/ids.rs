@@ -14,6 +14,20 @@ macro_rules! id_type {
             }
         }
 
+        /// Form fields carry ids as text (`<input type="hidden" name="objective_id" value=id>`).
+        impl leptos::attr::IntoAttributeValue for $name {
+            type Output = String;
+            fn into_attribute_value(self) -> String {
+                self.0.to_string()
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                $name(id)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -23,4 +37,19 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, AssemblyId, InvitationId, AuditEventId, ObjectiveId, CommentId, SittingId, RoundId, CommitmentId);
+id_type!(
+    UserId,
+    AssemblyId,
+    InvitationId,
+    AuditEventId,
+    ObjectiveId,
+    CommentId,
+    ReportId,
+    SuspensionId,
+    SittingId,
+    TurnId,
+    RoundId,
+    CommitmentId,
+    MilestoneId,
+    IndicatorId,
+);

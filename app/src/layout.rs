@@ -14,15 +14,11 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
 /// The signed-in user for this page view. The server reads it before rendering (see
-/// `SessionUserExt`) and writes it into the page, so the menu and the page guards render
+/// `context::RequestUser`) and writes it into the page, so the menu and the page guards render
 /// synchronously: no shared resource between Suspense boundaries, whose SSR wake-ups are
 /// racy in Leptos 0.8. In the browser it is refreshed after each navigation.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub RwSignal<Option<SessionUser>>);
-
-/// Request extension set by the server's session middleware.
-#[derive(Clone, Debug)]
-pub struct SessionUserExt(pub Option<SessionUser>);
 
 pub fn use_current_user() -> RwSignal<Option<SessionUser>> {
     expect_context::<CurrentUser>().0
@@ -32,7 +28,7 @@ const SESSION_ELEMENT: &str = "concerto-session";
 
 #[cfg(feature = "ssr")]
 fn initial_user() -> Option<SessionUser> {
-    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<SessionUserExt>().cloned()).and_then(|e| e.0)
+    crate::context::request_user()
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -5,23 +5,33 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+#[macro_use]
+pub mod text;
+
 pub mod accounts;
 pub mod app;
 pub mod assemblies;
 pub mod audit;
 pub mod commitments;
 #[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod discussion;
 pub mod error;
 pub mod forms;
+pub mod guard;
 pub mod i18n_texts;
 pub mod ids;
 pub mod layout;
 pub mod live;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod moderation;
 pub mod objectives;
 pub mod open_data;
+#[cfg(feature = "ssr")]
+pub mod search;
 pub mod sittings;
 #[cfg(feature = "ssr")]
 pub mod state;

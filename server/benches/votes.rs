@@ -115,7 +115,7 @@ async fn measure(backend: Backend) {
     }
     println!("  results page ({MEMBERS} ballots listed)  {}", summary(times));
     let start = Instant::now();
-    let reports = app::voting::api::ssr::recount(&app.state.db).await.expect("recount");
+    let reports = app::voting::service::recount(&app::context::Ctx::from(&app.state)).await.expect("recount");
     assert!(reports.iter().all(|r| r.problems.is_empty()));
     println!("  recount (chain, replay, tally)    {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
 }

@@ -9,16 +9,16 @@ mod content;
 #[path = "demo_sittings.rs"]
 mod sittings;
 
-use app::accounts::db::{add_membership, insert_user, NewUser};
 use app::accounts::session::hash_password;
+use app::accounts::store::{add_membership, insert_user, NewUser};
 use app::accounts::Role;
-use app::audit::ssr::{record, Event};
+use app::audit::store::{record, Event};
 use app::db::{now, Backend};
 use app::ids::{AssemblyId, CommentId, ObjectiveId, UserId};
+use app::markdown::render;
 use app::moderation::AUTO_HIDE_REPORTS;
-use app::objectives::markdown::render;
-use app::objectives::search::{index_comment, index_objective};
 use app::objectives::Status;
+use app::search::store::{index_comment, index_objective};
 use app::state::AppState;
 use content::{DemoComment, DemoModeration, DemoObjective, OBJECTIVES, SUPPORT_THRESHOLD};
 use serde_json::json;
@@ -114,8 +114,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
-    // The voting functions open their own transactions: after the commit.
-    let held = sittings::load(state, assembly, &loader.users, now).await?;
+    // The sittings and votes go through the app's use cases, as each person: after the commit.
+    let mut people = HashMap::new();
+    for (login, id) in &loader.users {
+        let user = app::accounts::store::session_user(&state.db, *id).await.map_err(fail)?;
+        people.insert(*login, app::guard::Actor::from_user(user));
+    }
+    let held = sittings::load(state, assembly, &people, counts.ids.clone(), now).await?;
     // Two commitments follow the past sitting's votes.
     let promised = commitments::load(state, assembly, &loader.users, now).await?;
     println!(
@@ -150,6 +155,8 @@ fn print_people() {
 
 #[derive(Default)]
 struct Counts {
+    /// Each objective's id, by title.
+    ids: HashMap<String, ObjectiveId>,
     objectives: usize,
     supports: usize,
     comments: usize,
@@ -210,6 +217,7 @@ impl Loader {
             // Published during the day: one to nine hours before a round number of days.
             let created = self.now - o.days_ago * 86_400 - (i as i64 * 7 % 9 + 1) * 3600;
             let id = self.objective(tx, o, created).await?;
+            counts.ids.insert(o.title.to_owned(), id);
             counts.objectives += 1;
             counts.supports += self.supports(tx, id, o, created).await?;
             let (comments, hidden) = self.comments(tx, id, o, created).await?;

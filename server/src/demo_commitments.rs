@@ -13,11 +13,11 @@
 //! SQL, same changes, notifications and audit actions), back-dated. Times are relative to
 //! the load; dates are Paris dates, `YYYY-MM-DD`.
 use super::fail;
-use app::audit::ssr::{record, Event};
+use app::audit::store::{record, Event};
 use app::commitments::{Direction, Status};
 use app::i18n_texts::paris_offset_hours;
 use app::ids::{AssemblyId, UserId};
-use app::objectives::markdown::render;
+use app::markdown::render;
 use app::state::AppState;
 use serde_json::json;
 use std::collections::HashMap;

@@ -1,21 +1,21 @@
 //! The demo's sittings (issue #4): a past sitting, closed, with closed vote rounds of each
-//! method, and an upcoming one. The rounds go through the app's own functions
-//! (`insert_round`, `store_ballot`, `close_at`), back-dated, so their hash-chained logs and
+//! method, and an upcoming one. Everything goes through the app's own use cases (planning,
+//! the agenda, proxies, check-in, the speaking queue, opening rounds, ballots, closing),
+//! each called as the person who did it, at the time they did it: the hash-chained logs and
 //! frozen results are exactly what a real sitting leaves and `concerto recount` agrees.
 //! Times are relative to the load: the past sitting is twenty days before, the next one ten
 //! days after, both 18:30–20:30, Paris time.
 use super::fail;
-use app::audit::ssr::{record, Event};
+use app::context::Ctx;
+use app::guard::Actor;
 use app::i18n_texts::paris_offset_hours;
-use app::ids::{AssemblyId, RoundId, SittingId, UserId};
+use app::ids::{AssemblyId, ObjectiveId, RoundId, SittingId, UserId};
+use app::sittings::service as sittings;
 use app::state::AppState;
-use app::voting::api::ssr::{close_at, insert_round, store_ballot};
+use app::voting::service as voting;
 use app::voting::tally::{Abstentions, Choice, Grade, Quorum, Threshold, YesNoRules};
 use app::voting::{BallotContent, Rules};
-use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 pub const FACILITATOR: &str = "animation";
 pub const PLACE: &str = "Salle du conseil, mairie de Val-de-Brise";
@@ -223,168 +223,178 @@ fn paris_time(now: i64, day: i64, minutes: i64) -> i64 {
 }
 
 struct Loader<'a> {
-    state: &'a AppState,
+    ctx: Ctx,
     assembly: AssemblyId,
-    users: &'a HashMap<&'static str, UserId>,
-    objectives: HashMap<String, i64>,
+    people: &'a HashMap<&'static str, Actor>,
+    objectives: HashMap<String, ObjectiveId>,
 }
 
-/// Loads both sittings and the past one's rounds. Called once the rest of the demo is
-/// committed: the voting functions open their own transactions.
+/// Loads both sittings and the past one's rounds, through the same use cases a facilitator
+/// and the members would have gone through, each at the time it happened. Called once the
+/// rest of the demo is committed.
 pub async fn load(
     state: &AppState,
     assembly: AssemblyId,
-    users: &HashMap<&'static str, UserId>,
+    people: &HashMap<&'static str, Actor>,
+    objectives: HashMap<String, ObjectiveId>,
     now: i64,
 ) -> anyhow::Result<Summary> {
-    let rows: Vec<(i64, String)> = sqlx::query_as("select id, title from objectives where assembly_id = $1")
-        .bind(assembly.0)
-        .fetch_all(&state.db.pool)
-        .await?;
-    let loader = Loader { state, assembly, users, objectives: rows.into_iter().map(|(id, t)| (t, id)).collect() };
+    let loader = Loader { ctx: Ctx::from(state), assembly, people, objectives };
     let past_start = paris_time(now, PAST.day, 18 * 60 + 30);
     let next_start = paris_time(now, NEXT.day, 18 * 60 + 30);
-    let mut tx = state.db.pool.begin().await?;
-    let past = loader.sitting(&mut tx, &PAST, past_start, now).await?;
-    loader.held(&mut tx, past, past_start).await?;
-    let next = loader.sitting(&mut tx, &NEXT, next_start, now).await?;
-    tx.commit().await?;
-    let mut rounds = Vec::new();
-    for round in ROUNDS {
-        rounds.push(loader.round(past, past_start, round).await?);
-    }
+    let past = loader.sitting(&PAST, past_start, now).await?;
+    let rounds = loader.held(past, past_start).await?;
+    let next = loader.sitting(&NEXT, next_start, now).await?;
     Ok(Summary { past, next, rounds })
 }
 
 impl Loader<'_> {
-    fn user(&self, login: &str) -> anyhow::Result<UserId> {
-        self.users.get(login).copied().ok_or_else(|| anyhow::anyhow!("demo sittings: unknown login {login:?}"))
+    fn person(&self, login: &str) -> anyhow::Result<&Actor> {
+        self.people.get(login).ok_or_else(|| anyhow::anyhow!("demo sittings: unknown login {login:?}"))
     }
 
-    fn objective(&self, title: &str) -> anyhow::Result<i64> {
+    fn user(&self, login: &str) -> anyhow::Result<UserId> {
+        self.person(login)?.id().ok_or_else(|| anyhow::anyhow!("demo sittings: {login:?} is nobody"))
+    }
+
+    fn objective(&self, title: &str) -> anyhow::Result<ObjectiveId> {
         self.objectives.get(title).copied().ok_or_else(|| anyhow::anyhow!("demo sittings: unknown objective {title:?}"))
     }
 
-    async fn event(
-        &self,
-        tx: &mut Tx<'_>,
-        actor: &str,
-        action: &str,
-        sitting: SittingId,
-        details: serde_json::Value,
-    ) -> anyhow::Result<()> {
-        let event = Event::new(Some(self.user(actor)?), self.assembly, action, ("sitting", sitting.0)).details(details);
-        record(tx, event).await.map_err(fail)
+    async fn run(&self, sitting: SittingId, step: &str, objective: Option<ObjectiveId>, at: i64) -> anyhow::Result<()> {
+        let facilitator = self.person(FACILITATOR)?;
+        sittings::run(&self.ctx, facilitator, at, sitting, step, objective).await.map_err(fail)
     }
 
     /// The sitting as planned, with its agenda.
-    async fn sitting(&self, tx: &mut Tx<'_>, s: &DemoSitting, start: i64, now: i64) -> anyhow::Result<SittingId> {
-        let facilitator = self.user(FACILITATOR)?;
-        let created = (start - s.planned_days_before * 86_400).min(now - 3600);
-        let (id,): (i64,) = sqlx::query_as(
-            "insert into sittings (assembly_id, title, starts_at, ends_at, place, online_url, created_by, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-        )
-        .bind(self.assembly.0)
-        .bind(s.title)
-        .bind(start)
-        .bind(start + s.minutes * 60)
-        .bind(PLACE)
-        .bind(ONLINE_URL)
-        .bind(facilitator.0)
-        .bind(created)
-        .fetch_one(&mut **tx)
-        .await?;
-        let id = SittingId(id);
-        self.event(tx, FACILITATOR, "sitting.plan", id, json!({ "title": s.title, "starts_at": start })).await?;
+    async fn sitting(&self, s: &DemoSitting, start: i64, now: i64) -> anyhow::Result<SittingId> {
+        let planned = (start - s.planned_days_before * 86_400).min(now - 3600);
+        let (date, from) = app::i18n_texts::input_date_time(start);
+        let (_, to) = app::i18n_texts::input_date_time(start + s.minutes * 60);
+        let form = sittings::PlanForm {
+            title: s.title,
+            date: &date,
+            start: &from,
+            end: &to,
+            place: PLACE,
+            online_url: ONLINE_URL,
+        };
+        let id =
+            sittings::plan(&self.ctx, self.person(FACILITATOR)?, planned, self.assembly, &form).await.map_err(fail)?;
         let agenda_set = (start - s.agenda_hours_before * 3600).min(now - 1800);
         for (i, title) in s.agenda.iter().enumerate() {
-            let objective = self.objective(title)?;
-            sqlx::query(
-                "insert into agenda_items (sitting_id, objective_id, position, created_at) values ($1, $2, $3, $4)",
-            )
-            .bind(id.0)
-            .bind(objective)
-            .bind(i as i64 + 1)
-            .bind(agenda_set + i as i64 * 60)
-            .execute(&mut **tx)
-            .await?;
-            self.event(tx, FACILITATOR, "sitting.add", id, json!({ "objective": objective })).await?;
+            self.run(id, "add", Some(self.objective(title)?), agenda_set + i as i64 * 60).await?;
         }
         Ok(id)
     }
 
-    /// What happened in the room, before any vote: the proxy (given the day before),
-    /// attendance, the sitting opened then closed, the speaking turns. Attendance comes
-    /// first because a round records the members present when it opens.
-    async fn held(&self, tx: &mut Tx<'_>, sitting: SittingId, start: i64) -> anyhow::Result<()> {
-        let (giver, holder) = (self.user(PROXY.0)?, self.user(PROXY.1)?);
-        sqlx::query("insert into proxies (sitting_id, giver_id, holder_id, created_at) values ($1, $2, $3, $4)")
-            .bind(sitting.0)
-            .bind(giver.0)
-            .bind(holder.0)
-            .bind(start - 86_400 + 3 * 3600)
-            .execute(&mut **tx)
-            .await?;
-        self.event(tx, PROXY.0, "proxy.give", sitting, json!({ "holder": holder.0 })).await?;
+    /// What happened in the room: the proxy (given the day before), attendance, the sitting
+    /// opened, the speaking turns, the votes, the sitting closed. Attendance comes first
+    /// because a round records the members present when it opens.
+    async fn held(&self, sitting: SittingId, start: i64) -> anyhow::Result<Vec<RoundId>> {
+        let holder = self.user(PROXY.1)?;
+        let giver = self.person(PROXY.0)?;
+        sittings::give_proxy(&self.ctx, giver, start - 86_400 + 3 * 3600, sitting, Some(holder)).await.map_err(fail)?;
         for (i, (login, mode)) in ATTENDANCE.iter().enumerate() {
-            let member = self.user(login)?;
-            sqlx::query("insert into attendance (sitting_id, user_id, mode, created_at) values ($1, $2, $3, $4)")
-                .bind(sitting.0)
-                .bind(member.0)
-                .bind(mode)
-                .bind(start - 600 + i as i64 * 75)
-                .execute(&mut **tx)
-                .await?;
-            let details = json!({ "member": member.0, "mode": mode });
-            self.event(tx, FACILITATOR, "sitting.attendance", sitting, details).await?;
+            let at = start - 600 + i as i64 * 75;
+            let facilitator = self.person(FACILITATOR)?;
+            sittings::check_in(&self.ctx, facilitator, at, sitting, self.user(login)?, mode).await.map_err(fail)?;
         }
-        for (login, asked, started, ended) in TURNS {
-            sqlx::query(
-                "insert into speaking_turns (sitting_id, user_id, created_at, started_at, ended_at) values ($1, $2, $3, $4, $5)",
-            )
-            .bind(sitting.0)
-            .bind(self.user(login)?.0)
-            .bind(start + asked)
-            .bind(start + started)
-            .bind(start + ended)
-            .execute(&mut **tx)
-            .await?;
+        self.run(sitting, "start", None, start + STARTED).await?;
+        for turn in TURNS {
+            self.turn(sitting, start, turn).await?;
         }
-        sqlx::query("update sittings set status = 'closed', started_at = $1, ended_at = $2 where id = $3")
-            .bind(start + STARTED)
-            .bind(start + ENDED)
-            .bind(sitting.0)
-            .execute(&mut **tx)
-            .await?;
-        self.event(tx, FACILITATOR, "sitting.start", sitting, json!({ "objective": null })).await?;
-        self.event(tx, FACILITATOR, "sitting.close", sitting, json!({ "objective": null })).await
+        let mut rounds = Vec::new();
+        for round in ROUNDS {
+            rounds.push(self.round(sitting, start, round).await?);
+        }
+        self.run(sitting, "close", None, start + ENDED).await?;
+        Ok(rounds)
     }
 
-    /// One round: opened, voted (ballots a few seconds apart), closed by the facilitator.
+    /// A member asks for the floor, the facilitator gives it, then ends the turn.
+    async fn turn(
+        &self,
+        sitting: SittingId,
+        start: i64,
+        &(login, asked, started, ended): &(&str, i64, i64, i64),
+    ) -> anyhow::Result<()> {
+        let (member, facilitator) = (self.person(login)?, self.person(FACILITATOR)?);
+        sittings::queue(&self.ctx, member, start + asked, sitting, "raise", None).await.map_err(fail)?;
+        let page = sittings::get(&self.ctx, facilitator, start + asked, sitting).await.map_err(fail)?;
+        let me = self.user(login)?;
+        let turn = page.queue.iter().find(|t| t.person.id == me).map(|t| t.id);
+        sittings::queue(&self.ctx, facilitator, start + started, sitting, "give", turn).await.map_err(fail)?;
+        sittings::queue(&self.ctx, facilitator, start + ended, sitting, "end", None).await.map_err(fail)
+    }
+
+    /// One round: opened, voted (ballots a few seconds apart; the proxy holder casts the
+    /// giver's), closed by the facilitator.
     async fn round(&self, sitting: SittingId, start: i64, r: &DemoRound) -> anyhow::Result<RoundId> {
-        let db = &self.state.db;
-        let facilitator = self.user(FACILITATOR)?;
-        let ids = r.objectives.iter().map(|t| self.objective(t)).collect::<anyhow::Result<Vec<i64>>>()?;
+        let facilitator = self.person(FACILITATOR)?;
+        let ids = r.objectives.iter().map(|t| self.objective(t)).collect::<anyhow::Result<Vec<ObjectiveId>>>()?;
+        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let [quorum_base, quorum_percent, threshold, abstentions, max_choices] = rule_fields(&r.rules);
+        let rules = app::voting::RulesForm {
+            method: r.rules.method().as_str(),
+            quorum_base: &quorum_base,
+            quorum_percent: &quorum_percent,
+            threshold: &threshold,
+            abstentions: &abstentions,
+            max_choices: &max_choices,
+        };
+        let form = voting::OpenForm { rules, objectives: &keys, secret: r.secret, closes_in: "" };
         let opened = start + r.opens;
-        let round = insert_round(db, self.assembly, sitting, facilitator, &r.rules, &ids, r.secret, None, opened)
-            .await
-            .map_err(fail)?;
+        let round = voting::open(&self.ctx, facilitator, opened, sitting, &form).await.map_err(fail)?;
         for (i, (login, vote)) in r.ballots.iter().enumerate() {
-            let voter = self.user(login)?;
-            let cast_by = if *login == PROXY.0 { self.user(PROXY.1)? } else { voter };
-            let content = ballot(&ids, vote)?;
             let at = opened + 25 + i as i64 * 23;
             anyhow::ensure!(at < start + r.closes, "demo sittings: a ballot after its round closed");
-            store_ballot(db, round, r.secret, voter, cast_by, &serde_json::to_value(&content)?, None, at)
-                .await
-                .map_err(fail)?;
+            let (caster, on_behalf) = if *login == PROXY.0 {
+                (self.person(PROXY.1)?, Some(self.user(PROXY.0)?))
+            } else {
+                (self.person(login)?, None)
+            };
+            let choices = choices(&ids, vote)?;
+            let ballot = voting::BallotForm { choices: &choices, on_behalf, receipt: None };
+            voting::cast(&self.ctx, caster, at, round, ballot).await.map_err(fail)?;
         }
-        let closed =
-            close_at(db, &self.state.events, round, Some(facilitator), start + r.closes).await.map_err(fail)?;
-        anyhow::ensure!(closed, "demo sittings: round {round} was already closed");
+        voting::close_by_facilitator(&self.ctx, facilitator, start + r.closes, round).await.map_err(fail)?;
         Ok(round)
     }
+}
+
+/// The fields of the "open a round" form that give these rules: quorum base and percent,
+/// threshold, abstentions, maximum choices.
+fn rule_fields(rules: &Rules) -> [String; 5] {
+    let mut fields = ["none", "", "", "", ""].map(str::to_owned);
+    match rules {
+        Rules::YesNo(y) => {
+            (fields[0], fields[1]) = match y.quorum {
+                Quorum::None => ("none".into(), String::new()),
+                Quorum::Members(p) => ("members".into(), p.to_string()),
+                Quorum::Present(p) => ("present".into(), p.to_string()),
+            };
+            fields[2] = if y.threshold == Threshold::TwoThirds { "two_thirds" } else { "simple_majority" }.into();
+            fields[3] = if y.abstentions == Abstentions::Counted { "counted" } else { "excluded" }.into();
+        }
+        Rules::MajorityJudgment => {}
+        Rules::Approval { max } => fields[4] = max.to_string(),
+    }
+    fields
+}
+
+/// The ballot form's fields for a vote: `choices[<objective id>]`.
+fn choices(ids: &[ObjectiveId], vote: &Vote) -> anyhow::Result<BTreeMap<String, String>> {
+    let keys: Vec<i64> = ids.iter().map(|o| o.0).collect();
+    Ok(match ballot(&keys, vote)? {
+        BallotContent::YesNo(m) => {
+            m.into_iter().map(|(o, c)| (o.to_string(), app::voting::choice_key(c).to_owned())).collect()
+        }
+        BallotContent::Grades(m) => {
+            m.into_iter().map(|(o, g)| (o.to_string(), app::voting::grade_key(g).to_owned())).collect()
+        }
+        BallotContent::Approval(v) => v.into_iter().map(|o| (o.to_string(), "1".to_owned())).collect(),
+    })
 }
 
 /// A ballot as the voting form would have produced it.

@@ -2,14 +2,17 @@
 //! everything about the domain lives in the `app` crate.
 pub mod config;
 pub mod demo;
+pub mod live;
 pub mod locale;
+pub mod routes;
 pub mod security;
 
 use app::app::{shell, AppRouter};
+use app::context::Ctx;
 use app::db::Db;
 use app::state::AppState;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use config::Settings;
@@ -79,7 +82,7 @@ fn rate_limited_routes(
 
 /// Recounts every closed round, prints one line per round, and returns how many differ.
 pub async fn recount(state: &AppState) -> anyhow::Result<usize> {
-    let reports = app::voting::api::ssr::recount(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reports = app::voting::service::recount(&Ctx::from(state)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut differing = 0;
     for r in &reports {
         if r.problems.is_empty() {
@@ -102,7 +105,8 @@ fn spawn_round_closer(state: AppState) {
         handle.spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                if let Err(e) = app::voting::api::ssr::close_due_rounds(&state.db, &state.events).await {
+                let ctx = Ctx::from(&state);
+                if let Err(e) = app::voting::service::close_due_rounds(&ctx, app::db::now()).await {
                     tracing::warn!(error = %e, "closing due rounds failed");
                 }
             }
@@ -145,13 +149,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .merge(rate_limited_routes(api_context.clone(), settings.auth_burst, settings.auth_period))
         .route("/lang/{locale}", get(locale::set_language))
-        .route("/healthz", get(health))
-        .route("/admin/assemblies/{id}/import", post(app::assemblies::import::import_members))
-        .route("/sittings/{id}/calendar.ics", get(sitting_calendar))
-        .route("/rounds/{id}/ballots.json", get(round_ballots))
-        .route("/open-data/{assembly}/{file}", get(open_data_file))
-        .route("/assemblies/{id}/feed.atom", get(assembly_feed))
-        .route("/commitments/{id}/feed.atom", get(commitment_feed))
+        .route("/healthz", get(routes::health))
+        .route("/admin/assemblies/{id}/import", post(routes::import_members))
+        .route("/sittings/{id}/calendar.ics", get(routes::sitting_calendar))
+        .route("/rounds/{id}/ballots.json", get(routes::round_ballots))
+        .route("/open-data/{assembly}/{file}", get(routes::open_data_file))
+        .route("/assemblies/{id}/feed.atom", get(routes::assembly_feed))
+        .route("/commitments/{id}/feed.atom", get(routes::commitment_feed))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -169,118 +173,36 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             std::time::Duration::from_secs(30),
         ))
         // Event streams stay open: added after the timeout (and compression) layers.
-        .route("/live/sittings/{id}", get(app::live::ssr::stream))
+        .route("/live/sittings/{id}", get(live::stream))
         .with_state(state)
 }
 
-/// Looks up the signed-in user once per page request, before rendering, so the page can
-/// render its menu and guards synchronously (see `app::layout::CurrentUser`).
+/// Looks up the signed-in person once per request, before anything runs: pages render
+/// their menu and guards synchronously (see `app::layout::CurrentUser`) and server
+/// functions hand it to their service as the acting person (`app::context::call`).
 async fn attach_session_user(
     State(state): State<AppState>,
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let path = req.uri().path();
-    if req.method() == http::Method::GET && !path.starts_with("/api/") && !path.starts_with("/pkg/") {
+    if !req.uri().path().starts_with("/pkg/") {
         let user = match app::accounts::session::token_from_headers(req.headers()) {
-            Some(token) => app::accounts::session::user_for_token(&state.db, &token).await.unwrap_or(None),
+            Some(token) => {
+                let ctx = app::context::Ctx::from(&state);
+                app::accounts::service::user_for_token(&ctx, &token, app::db::now()).await.unwrap_or(None)
+            }
             None => None,
         };
-        req.extensions_mut().insert(app::layout::SessionUserExt(user));
+        req.extensions_mut().insert(app::context::RequestUser(user));
     }
     next.run(req).await
 }
 
-/// A sitting as an iCalendar file (public, like the sitting page).
-async fn sitting_calendar(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(id) = id.parse().ok().map(app::ids::SittingId) else { return http::StatusCode::NOT_FOUND.into_response() };
-    match app::sittings::api::ssr::calendar(&state.db, &state.config.public_url, id).await {
-        Ok(ics) => (
-            [
-                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"seance.ics\""),
-            ],
-            ics,
-        )
-            .into_response(),
-        Err(e) => e.status().into_response(),
-    }
-}
-
-/// A closed round's published record: rules, ballots by receipt hash, result, hash chain.
-async fn round_ballots(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(id) = id.parse().ok().map(app::ids::RoundId) else { return http::StatusCode::NOT_FOUND.into_response() };
-    match app::voting::api::ssr::export(&state.db, id).await {
-        Ok(json) => axum::Json(json).into_response(),
-        Err(e) => e.status().into_response(),
-    }
-}
-
-/// An open-data file: `/open-data/{assembly}/{dataset}.csv` or `.json` (see `app::open_data`).
-async fn open_data_file(State(state): State<AppState>, Path((assembly, file)): Path<(String, String)>) -> Response {
-    let Some(assembly) = assembly.parse().ok().map(app::ids::AssemblyId) else {
-        return http::StatusCode::NOT_FOUND.into_response();
-    };
-    match app::open_data::export::file(&state.db, assembly, &file).await {
-        Ok(f) => (
-            [
-                (header::CONTENT_TYPE, f.content_type.to_owned()),
-                (header::CONTENT_DISPOSITION, f.disposition),
-                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
-            ],
-            f.body,
-        )
-            .into_response(),
-        Err(e) => e.status().into_response(),
-    }
-}
-
-fn atom_response(feed: Result<String, app::error::AppError>) -> Response {
-    match feed {
-        Ok(xml) => (
-            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-            xml,
-        )
-            .into_response(),
-        Err(e) => e.status().into_response(),
-    }
-}
-
-/// The assembly's decisions and its commitments' progress, as an Atom feed.
-async fn assembly_feed(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(id) = id.parse().ok().map(app::ids::AssemblyId) else {
-        return http::StatusCode::NOT_FOUND.into_response();
-    };
-    atom_response(app::open_data::export::assembly_feed(&state.db, &state.config.public_url, id).await)
-}
-
-/// A commitment's changes and progress updates, as an Atom feed.
-async fn commitment_feed(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(id) = id.parse().ok().map(app::ids::CommitmentId) else {
-        return http::StatusCode::NOT_FOUND.into_response();
-    };
-    atom_response(app::open_data::export::commitment_feed(&state.db, &state.config.public_url, id).await)
-}
-
-async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query("select 1").execute(&state.db.pool).await {
-        Ok(_) => "ok".into_response(),
-        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
-    }
-}
-
-/// When no admin exists, prints a one-time link to create the first one. The token's hash
-/// is stored in the database, so the link works on any instance and dies once used.
+/// When no admin exists, a one-time link to create the first one. The token's hash is
+/// stored in the database, so the link works on any instance and dies once used.
 pub async fn announce_setup_link(state: &AppState) -> anyhow::Result<Option<String>> {
-    use app::accounts::session::{hash_token, new_token};
-    if app::accounts::db::admin_exists(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        return Ok(None);
-    }
-    let token = new_token();
-    sqlx::query("insert into setup_tokens (token_hash, created_at) values ($1, $2)")
-        .bind(hash_token(&token))
-        .bind(app::db::now())
-        .execute(&state.db.pool)
-        .await?;
-    Ok(Some(format!("{}/setup/{token}", state.config.public_url)))
+    let ctx = app::context::Ctx::from(state);
+    let token =
+        app::accounts::service::new_setup_token(&ctx, app::db::now()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(token.map(|t| format!("{}/setup/{t}", state.config.public_url)))
 }

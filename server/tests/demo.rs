@@ -85,7 +85,7 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
     // Present when each opened: those in the room or online, and the proxy's giver.
     assert!(rounds.iter().all(|r| r.5 == present + 1 && r.4 > r.5), "{rounds:?}");
     assert_eq!(app.count(&format!("select count(*) from vote_rounds where sitting_id <> {past}")).await, 0);
-    let reports = app::voting::api::ssr::recount(&app.state.db).await.expect("recount");
+    let reports = app::voting::service::recount(&app::context::Ctx::from(&app.state)).await.expect("recount");
     assert_eq!(reports.len(), rounds.len());
     for r in &reports {
         assert!(r.problems.is_empty(), "round {}: {:?}", r.round, r.problems);
@@ -231,7 +231,7 @@ async fn loading_the_demo_twice_adds_nothing(app: TestApp) {
     for (t, n) in tables.iter().zip(before) {
         assert_eq!(app.count(&format!("select count(*) from {t}")).await, n, "{t}");
     }
-    let reports = app::voting::api::ssr::recount(&app.state.db).await.expect("recount");
+    let reports = app::voting::service::recount(&app::context::Ctx::from(&app.state)).await.expect("recount");
     assert!(reports.iter().all(|r| r.problems.is_empty()));
 }
 
@@ -248,7 +248,7 @@ fn month_and_day(date: &str) -> (i64, i64) {
 async fn the_demo_has_commitments_in_every_status_with_indicators_measured_monthly(app: TestApp) {
     concerto::demo::load(&app.state).await.expect("demo");
     let now = app::db::now();
-    let today = app::commitments::api::ssr::today();
+    let today = app::commitments::service::today(app::db::now());
 
     // Five commitments, one in each status the public sees, all on adopted objectives.
     let commitments: Vec<CommitmentRow> = rows(

@@ -108,7 +108,7 @@ async fn status_of(app: &TestApp, objective: i64) -> String {
 }
 
 async fn recount_problems(app: &TestApp) -> Vec<String> {
-    app::voting::api::ssr::recount(&app.state.db)
+    app::voting::service::recount(&app::context::Ctx::from(&app.state))
         .await
         .expect("recount")
         .into_iter()

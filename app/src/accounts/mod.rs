@@ -1,118 +1,17 @@
 //! Accounts: people, their roles, sessions and the rules about passwords and logins.
 //! Types and rules here compile for the browser too, so forms check input before sending.
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod db;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::ErrorCode;
-use crate::ids::{AssemblyId, UserId};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Member,
-    Facilitator,
-    Staff,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Member, Role::Facilitator, Role::Staff, Role::Admin];
-    /// Roles held within one assembly (admin is platform-wide).
-    pub const ASSEMBLY: [Role; 3] = [Role::Member, Role::Facilitator, Role::Staff];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "member",
-            Role::Facilitator => "facilitator",
-            Role::Staff => "staff",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or(ErrorCode::InvalidChoice)
-    }
-}
-
-impl TryFrom<String> for Role {
-    type Error = ErrorCode;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Role::parse(&s)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Membership {
-    pub assembly_id: AssemblyId,
-    pub assembly_name: String,
-    pub role: Role,
-}
-
-/// The signed-in person, as the server sees them on this request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionUser {
-    pub id: UserId,
-    pub display_name: String,
-    pub login: String,
-    pub email: Option<String>,
-    pub is_admin: bool,
-    pub memberships: Vec<Membership>,
-    /// Notifications not yet read (shown in the menu).
-    #[serde(default)]
-    pub unread: i64,
-}
-
-impl SessionUser {
-    pub fn has_role(&self, assembly: AssemblyId, role: Role) -> bool {
-        match role {
-            Role::Admin => self.is_admin,
-            _ => self.memberships.iter().any(|m| m.assembly_id == assembly && m.role == role),
-        }
-    }
-
-    pub fn has_any_role(&self, role: Role) -> bool {
-        match role {
-            Role::Admin => self.is_admin,
-            _ => self.memberships.iter().any(|m| m.role == role),
-        }
-    }
-}
-
-/// Permission checks: pure functions of who asks, evaluated on the server for every action.
-pub mod permissions {
-    use super::SessionUser;
-    use crate::error::{AppError, ErrorCode};
-
-    pub fn require_user(user: Option<SessionUser>) -> Result<SessionUser, AppError> {
-        user.ok_or(AppError::User(ErrorCode::Unauthenticated))
-    }
-
-    /// Members and facilitators take part in their assembly: propose, support, comment,
-    /// report (unless suspended, which the server checks against the database).
-    pub fn participates(user: &SessionUser, assembly: crate::ids::AssemblyId) -> bool {
-        user.has_role(assembly, super::Role::Member) || user.has_role(assembly, super::Role::Facilitator)
-    }
-
-    /// Facilitators moderate their assembly; admins may step in anywhere.
-    pub fn moderates(user: &SessionUser, assembly: crate::ids::AssemblyId) -> bool {
-        user.is_admin || user.has_role(assembly, super::Role::Facilitator)
-    }
-
-    /// Admins manage assemblies, accounts, roles and invitations, and read the audit log.
-    pub fn require_admin(user: Option<SessionUser>) -> Result<SessionUser, AppError> {
-        let user = require_user(user)?;
-        if user.is_admin {
-            Ok(user)
-        } else {
-            Err(AppError::User(ErrorCode::Forbidden))
-        }
-    }
-}
+pub use crate::guard::{Membership, Role, SessionUser};
 
 pub const DISPLAY_NAME_MAX: usize = 80;
 pub const LOGIN_MAX: usize = 60;
@@ -136,6 +35,9 @@ impl DisplayName {
     }
     pub fn into_inner(self) -> String {
         self.0
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -257,38 +159,6 @@ mod tests {
         for bad in ["a@b", "@b.fr", "a b@c.fr", "a@b@c.fr", "a@.fr"] {
             assert_eq!(parse_optional_email(bad), Err(ErrorCode::InvalidFormat), "{bad}");
         }
-    }
-
-    #[test]
-    fn roles_parse_from_their_names_only() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Ok(role));
-        }
-        assert_eq!(Role::parse("superuser"), Err(ErrorCode::InvalidChoice));
-    }
-
-    #[test]
-    fn role_checks_are_per_assembly_and_admin_is_global() {
-        let user = SessionUser {
-            id: UserId(1),
-            display_name: "A".into(),
-            login: "a".into(),
-            email: None,
-            is_admin: false,
-            memberships: vec![Membership {
-                assembly_id: AssemblyId(1),
-                assembly_name: "X".into(),
-                role: Role::Facilitator,
-            }],
-            unread: 0,
-        };
-        assert!(user.has_role(AssemblyId(1), Role::Facilitator));
-        assert!(!user.has_role(AssemblyId(2), Role::Facilitator));
-        assert!(!user.has_role(AssemblyId(1), Role::Admin));
-        assert!(permissions::require_admin(Some(user.clone())).is_err());
-        assert_eq!(permissions::require_admin(None), Err(crate::error::AppError::User(ErrorCode::Unauthenticated)));
-        let admin = SessionUser { is_admin: true, ..user };
-        assert!(permissions::require_admin(Some(admin)).is_ok());
     }
 
     #[test]

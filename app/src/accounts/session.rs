@@ -1,15 +1,12 @@
-//! Sessions and secrets (server only). A session is a random 256-bit token in an HttpOnly
-//! cookie; the database keeps only its SHA-256, so a leaked table opens no session.
-//! Passwords are hashed with Argon2id on the blocking pool.
-use super::{SessionUser, PASSWORD_MAX};
-use crate::db::{now, Db};
+//! Secrets (server only): session tokens, their cookie, password hashing. A session is a
+//! random 256-bit token in an HttpOnly cookie; the database keeps only its SHA-256, so a
+//! leaked table opens no session. Passwords are hashed with Argon2id on the blocking pool.
+use super::PASSWORD_MAX;
 use crate::error::{AppError, ErrorCode};
-use crate::ids::UserId;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
 use cookie::{Cookie, SameSite};
-use http::header::{COOKIE, SET_COOKIE};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -19,7 +16,7 @@ pub const IDLE_TIMEOUT: i64 = 7 * 24 * 3600;
 /// A session ends this long after login whatever its use.
 pub const ABSOLUTE_TIMEOUT: i64 = 30 * 24 * 3600;
 /// `last_seen_at` is refreshed at most this often, to spare a write on every request.
-const TOUCH_EVERY: i64 = 60;
+pub const TOUCH_EVERY: i64 = 60;
 
 /// A fresh URL-safe random token (256 bits).
 pub fn new_token() -> String {
@@ -93,106 +90,9 @@ fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-pub fn request_parts() -> Option<http::request::Parts> {
-    leptos::prelude::use_context::<http::request::Parts>()
-}
-
 /// The session token from the request's cookie, if any.
 pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
-    cookie_from_headers(headers, COOKIE_NAME)
-}
-
-/// The value of the request's cookie `name`, if any.
-pub fn cookie_from_headers(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| Cookie::split_parse(v.to_owned()))
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
-/// Who is calling, looked up on every request so that a role change or a disabled account
-/// takes effect on the very next one.
-pub async fn current_user(db: &Db) -> Result<Option<SessionUser>, AppError> {
-    let Some(token) = request_parts().and_then(|p| token_from_headers(&p.headers)) else {
-        return Ok(None);
-    };
-    user_for_token(db, &token).await
-}
-
-pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<SessionUser>, AppError> {
-    let now = now();
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(
-        "select s.id, s.user_id, s.last_seen_at from sessions s join users u on u.id = s.user_id \
-         where s.token_hash = $1 and s.expires_at > $2 and s.last_seen_at > $3 and u.disabled = 0",
-    )
-    .bind(hash_token(token))
-    .bind(now)
-    .bind(now - IDLE_TIMEOUT)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((session_id, user_id, last_seen)) = row else { return Ok(None) };
-    if now - last_seen > TOUCH_EVERY {
-        sqlx::query("update sessions set last_seen_at = $1 where id = $2")
-            .bind(now)
-            .bind(session_id)
-            .execute(&db.pool)
-            .await?;
-    }
-    super::db::session_user(db, UserId(user_id)).await
-}
-
-/// Creates a session for `user` and sets its cookie on the response. Always a new token,
-/// so a token planted before login is worthless after it.
-pub async fn start_session(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user: UserId,
-    secure: bool,
-) -> Result<(), AppError> {
-    let token = new_token();
-    let now = now();
-    sqlx::query(
-        "insert into sessions (token_hash, user_id, created_at, last_seen_at, expires_at) values ($1, $2, $3, $3, $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(user.0)
-    .bind(now)
-    .bind(now + ABSOLUTE_TIMEOUT)
-    .execute(&mut **tx)
-    .await?;
-    set_cookie(session_cookie(token, secure, ABSOLUTE_TIMEOUT));
-    Ok(())
-}
-
-/// Ends the caller's session on the server (audited) and clears the cookie.
-pub async fn end_session(db: &Db, secure: bool) -> Result<(), AppError> {
-    if let Some(token) = request_parts().and_then(|p| token_from_headers(&p.headers)) {
-        let mut tx = db.pool.begin().await?;
-        let ended: Option<(i64,)> = sqlx::query_as("delete from sessions where token_hash = $1 returning user_id")
-            .bind(hash_token(&token))
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some((user,)) = ended {
-            crate::audit::ssr::record(
-                &mut tx,
-                crate::audit::ssr::Event {
-                    actor: Some(UserId(user)),
-                    assembly: None,
-                    action: "account.logout",
-                    target_type: "user",
-                    target_id: Some(user),
-                    details: serde_json::json!({}),
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-    }
-    set_cookie(session_cookie(String::new(), secure, 0));
-    Ok(())
+    crate::context::cookie_from_headers(headers, COOKIE_NAME)
 }
 
 pub fn session_cookie(value: String, secure: bool, max_age: i64) -> Cookie<'static> {
@@ -203,14 +103,6 @@ pub fn session_cookie(value: String, secure: bool, max_age: i64) -> Cookie<'stat
         .secure(secure)
         .max_age(cookie::time::Duration::seconds(max_age))
         .build()
-}
-
-pub fn set_cookie(cookie: Cookie<'static>) {
-    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(value) = http::HeaderValue::from_str(&cookie.to_string()) {
-            res.append_header(SET_COOKIE, value);
-        }
-    }
 }
 
 #[cfg(test)]

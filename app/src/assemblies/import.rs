@@ -1,21 +1,14 @@
-//! Bulk invitations from a CSV of members (server only). Town halls export lists from a
-//! spreadsheet: we accept `,` or `;` separators, an optional header row, UTF-8 with or
-//! without BOM, and answer with a CSV of one invitation link per accepted row and a
-//! reason for every rejected one.
-use crate::accounts::{parse_optional_email, session, DisplayName, Role};
-use crate::assemblies::{api::ssr::insert_invitation, INVITATION_DEFAULT_DAYS};
-use crate::audit::ssr::{record, Event};
+//! Bulk invitations from a CSV of members (server only): reading the upload and writing the
+//! answer. Town halls export lists from a spreadsheet: we accept `,` or `;` separators, an
+//! optional header row, UTF-8 with or without BOM, and answer with a CSV of one invitation
+//! link per accepted row and a reason for every rejected one. The use case itself is
+//! `service::import_members`; the HTTP route is the server's.
+use super::service::ImportedRow;
+use crate::accounts::{parse_optional_email, DisplayName};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Locale;
-use crate::i18n_texts::{error_text, request_locale};
-use crate::ids::AssemblyId;
-use crate::state::AppState;
-use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, StatusCode};
+use crate::i18n_texts::error_text;
 use leptos_i18n::td_string;
-use serde_json::json;
 
 pub const MAX_ROWS: usize = 2000;
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -83,71 +76,9 @@ fn is_header(first_cell: &str) -> bool {
     matches!(first_cell.to_lowercase().as_str(), "name" | "nom" | "nom complet" | "display_name" | "prénom nom")
 }
 
-fn text_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
-}
-
-/// `POST /admin/assemblies/{id}/import` (multipart: `file`, `role`, `valid_days`).
-pub async fn import_members(
-    State(state): State<AppState>,
-    Path(assembly): Path<i64>,
-    headers: HeaderMap,
-    multipart: Multipart,
-) -> Response {
-    let locale = request_locale(&headers);
-    match import(&state, AssemblyId(assembly), &headers, multipart, locale).await {
-        Ok(csv) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"invitations-{assembly}.csv\"")),
-            ],
-            Body::from(csv),
-        )
-            .into_response(),
-        Err(err) => {
-            let status = err.status();
-            text_response(status, error_text(locale, err.code()).to_owned())
-        }
-    }
-}
-
-async fn import(
-    state: &AppState,
-    assembly: AssemblyId,
-    headers: &HeaderMap,
-    mut multipart: Multipart,
-    locale: Locale,
-) -> Result<String, AppError> {
-    let token = session::token_from_headers(headers).ok_or(AppError::User(ErrorCode::Unauthenticated))?;
-    let admin = crate::accounts::permissions::require_admin(session::user_for_token(&state.db, &token).await?)?;
-    crate::assemblies::api::ssr::require_assembly(&state.db, assembly).await?;
-    let (mut data, mut role, mut days) = (None, Role::Member, INVITATION_DEFAULT_DAYS);
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::field("file", ErrorCode::InvalidFormat))?
-    {
-        match field.name() {
-            Some("file") => {
-                let bytes = field.bytes().await.map_err(|_| AppError::field("file", ErrorCode::TooLong))?;
-                if bytes.len() > MAX_BYTES {
-                    return Err(AppError::field("file", ErrorCode::TooLong));
-                }
-                data = Some(bytes);
-            }
-            Some("role") => {
-                let text = field.text().await.unwrap_or_default();
-                role = Role::parse(&text).map_err(|c| AppError::field("role", c))?;
-            }
-            Some("valid_days") => {
-                let text = field.text().await.unwrap_or_default();
-                days = crate::assemblies::parse_valid_days(&text).map_err(|c| AppError::field("valid_days", c))?;
-            }
-            _ => {}
-        }
-    }
-    let data = data.filter(|d| !d.is_empty()).ok_or(AppError::field("file", ErrorCode::Required))?;
-    let rows = parse_members(&data).map_err(|c| AppError::field("file", c))?;
-    let expires_at = crate::db::now() + days * 24 * 3600;
+/// The CSV answered to an import: one line per row of the upload, with its invitation link
+/// or the reason it was refused, in the admin's language.
+pub fn report(locale: Locale, rows: &[ImportedRow]) -> Result<String, AppError> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let write_err = |e: csv::Error| {
         tracing::error!(error = %e, "csv write");
@@ -162,66 +93,34 @@ async fn import(
         td_string!(locale, import.col_reason),
     ])
     .map_err(write_err)?;
-    let mut tx = state.db.pool.begin().await?;
-    let (mut accepted, mut rejected) = (0, 0);
-    for row in rows {
+    for ImportedRow { row, link } in rows {
         let line = row.line.to_string();
-        match &row.verdict {
-            Ok((name, email)) => {
-                let (_, link) = insert_invitation(
-                    &mut tx,
-                    &state.config.public_url,
-                    assembly,
-                    role,
-                    (Some(name), email.as_deref()),
-                    admin.id,
-                    expires_at,
-                )
-                .await?;
-                accepted += 1;
-                out.write_record([
-                    line.as_str(),
-                    name,
-                    email.as_deref().unwrap_or(""),
-                    td_string!(locale, import.accepted),
-                    &link,
-                    "",
-                ])
-                .map_err(write_err)?;
-            }
+        // Names and addresses come back as typed, but never as a spreadsheet formula.
+        let (name, email) = (csv_cell(&row.name), csv_cell(&row.email));
+        let record = match link {
+            Ok(link) => [line.as_str(), &name, &email, td_string!(locale, import.accepted), link.as_str(), ""],
             Err(code) => {
-                rejected += 1;
                 let reason = if *code == ErrorCode::LoginTaken {
                     td_string!(locale, import.duplicate_email)
                 } else {
                     error_text(locale, *code)
                 };
-                out.write_record([
-                    line.as_str(),
-                    &row.name,
-                    &row.email,
-                    td_string!(locale, import.rejected),
-                    "",
-                    reason,
-                ])
-                .map_err(write_err)?;
+                [line.as_str(), &name, &email, td_string!(locale, import.rejected), "", reason]
             }
-        }
+        };
+        out.write_record(record).map_err(write_err)?;
     }
-    record(
-        &mut tx,
-        Event {
-            actor: Some(admin.id),
-            assembly: Some(assembly),
-            action: "invitation.import",
-            target_type: "assembly",
-            target_id: Some(assembly.0),
-            details: json!({ "role": role.as_str(), "accepted": accepted, "rejected": rejected }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
     String::from_utf8(out.into_inner().map_err(|_| AppError::Internal)?).map_err(|_| AppError::Internal)
+}
+
+/// A cell starting with `=`, `+`, `-` or `@` gets a leading apostrophe, so a spreadsheet shows
+/// it as text instead of running it.
+fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,11 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
 
 use crate::accounts::Role;
 use crate::error::ErrorCode;

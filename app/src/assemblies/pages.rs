@@ -2,10 +2,11 @@
 use super::api::*;
 use super::{InvitationStatus, INVITATION_DEFAULT_DAYS, INVITATION_MAX_DAYS};
 use crate::accounts::Role;
+use crate::assemblies::texts::invitation_status_name;
 use crate::forms::{label, route_param};
 use crate::forms::{use_feedback, Field, FormError};
 use crate::i18n::*;
-use crate::i18n_texts::{format_date, invitation_status_name, role_name};
+use crate::i18n_texts::{format_date, role_name};
 use crate::layout::{guarded, ErrorPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,7 +63,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 pub fn AssemblyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = route_param("id");
+    let id = route_param::<crate::ids::AssemblyId>("id");
     let assembly = Resource::new(move || id.get(), get_assembly);
     view! {
         <Suspense fallback=|| ()>
@@ -141,7 +142,7 @@ pub fn AdminAssemblyPage() -> impl IntoView {
     guarded(
         |u| u.is_admin,
         move |_| {
-            let id = route_param("id");
+            let id = route_param::<crate::ids::AssemblyId>("id");
             let invite = ServerAction::<CreateInvitation>::new();
             let revoke = ServerAction::<RevokeInvitation>::new();
             let feedback = use_feedback(invite);
@@ -175,7 +176,7 @@ pub fn AdminAssemblyPage() -> impl IntoView {
                     <p>{t!(i18n, invitations.create_hint)}</p>
                     <ActionForm action=invite attr:novalidate=true>
                         <FormError feedback />
-                        <input type="hidden" name="assembly_id" value=move || id.get() />
+                        <input type="hidden" name="assembly_id" value=move || id.get().0 />
                         <div class="field">
                             <label for="invite-role">{t!(i18n, accounts.role)}</label>
                             <select id="invite-role" name="role">{role_options}</select>

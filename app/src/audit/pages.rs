@@ -1,5 +1,5 @@
 //! The audit log page (admins).
-use super::audit_log;
+use super::api::audit_log;
 use crate::i18n::*;
 use crate::i18n_texts::format_datetime;
 use crate::layout::{guarded, ErrorPage};

@@ -91,7 +91,7 @@ mod tests {
             source: "standard".into(),
         };
         let indicator = Indicator {
-            id: 1,
+            id: crate::ids::IndicatorId(1),
             name: "Appels décrochés".into(),
             unit: "%".into(),
             baseline: 62.0,

@@ -2,13 +2,17 @@
 //! public promise — a service, a contact role, a target date, a summary — followed through
 //! its status history, milestones, indicators measured over time and progress updates.
 //! The pure rules (the status shown, progress, an indicator's trend, input parsing) are
-//! here; storage and server functions in `api`, pages in `pages`.
+//! here; use cases in `service`, statements in `store`, server functions in `api`.
 pub mod api;
 pub mod chart;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::ErrorCode;
-use crate::ids::{AssemblyId, CommitmentId, ObjectiveId, RoundId};
+use crate::ids::{AssemblyId, CommitmentId, IndicatorId, MilestoneId, ObjectiveId, RoundId, SittingId};
 use crate::objectives::Channel;
 use serde::{Deserialize, Serialize};
 
@@ -20,57 +24,31 @@ pub const SOURCE_MAX: usize = 200;
 pub const UNIT_MAX: usize = 40;
 pub const UPDATE_MAX: usize = 10_000;
 
-/// The status staff set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Planned,
-    InProgress,
-    Done,
-    Abandoned,
+text_enum! {
+    /// The status staff set.
+    pub enum Status { Planned = "planned", InProgress = "in_progress", Done = "done", Abandoned = "abandoned" }
 }
 
-impl Status {
-    pub const ALL: [Status; 4] = [Status::Planned, Status::InProgress, Status::Done, Status::Abandoned];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Planned => "planned",
-            Status::InProgress => "in_progress",
-            Status::Done => "done",
-            Status::Abandoned => "abandoned",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        Status::ALL.into_iter().find(|v| v.as_str() == s).ok_or(ErrorCode::InvalidChoice)
+text_enum! {
+    /// The status the public sees: the one staff set, or `Late` once the target date has
+    /// passed and the commitment is neither done nor abandoned.
+    pub enum Shown {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Late = "late",
+        Done = "done",
+        Abandoned = "abandoned",
     }
 }
 
-/// The status the public sees: the one staff set, or `Late` once the target date has
-/// passed and the commitment is neither done nor abandoned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Shown {
-    Planned,
-    InProgress,
-    Done,
-    Late,
-    Abandoned,
+text_enum! {
+    /// What a staff member changes on a commitment (each kept in its history with a reason).
+    pub enum ChangeKind { Status = "status", TargetDate = "target_date", Progress = "progress" }
 }
 
-impl Shown {
-    pub const ALL: [Shown; 5] = [Shown::Planned, Shown::InProgress, Shown::Late, Shown::Done, Shown::Abandoned];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Shown::Planned => "planned",
-            Shown::InProgress => "in_progress",
-            Shown::Done => "done",
-            Shown::Late => "late",
-            Shown::Abandoned => "abandoned",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Shown::ALL.into_iter().find(|v| v.as_str() == s)
-    }
+text_enum! {
+    /// What a notification tells the objective's author and supporters.
+    pub enum NotificationKind { Created = "created", Status = "status", TargetDate = "target_date", Update = "update" }
 }
 
 /// The status as shown when the date does not make it late.
@@ -128,27 +106,9 @@ pub fn progress(done: u32, total: u32, declared: Option<(u32, &str)>) -> Progres
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Higher,
-    Lower,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Higher => "higher",
-            Direction::Lower => "lower",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        match s {
-            "higher" => Ok(Direction::Higher),
-            "lower" => Ok(Direction::Lower),
-            _ => Err(ErrorCode::InvalidChoice),
-        }
-    }
+text_enum! {
+    /// Which way an indicator should go.
+    pub enum Direction { Higher = "higher", Lower = "lower" }
 }
 
 /// Where an indicator stands against its target.
@@ -162,13 +122,9 @@ pub struct Trend {
     pub last_move: Move,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Move {
-    Better,
-    Worse,
-    Same,
-    Unknown,
+text_enum! {
+    /// How the latest measurement compares with the one before it.
+    pub enum Move { Better = "better", Worse = "worse", Same = "same", Unknown = "unknown" }
 }
 
 /// `values`: measurements oldest first.
@@ -263,7 +219,7 @@ pub fn parse_percent(raw: &str) -> Result<Option<u32>, ErrorCode> {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
-    pub id: i64,
+    pub id: MilestoneId,
     pub title: String,
     pub due_date: String,
     pub done_on: Option<String>,
@@ -279,7 +235,7 @@ pub struct Measurement {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
-    pub id: i64,
+    pub id: IndicatorId,
     pub name: String,
     pub unit: String,
     pub baseline: f64,
@@ -330,6 +286,19 @@ pub struct Counts {
     pub abandoned: u32,
 }
 
+impl Counts {
+    pub fn add(&mut self, shown: Shown) {
+        self.total += 1;
+        match shown {
+            Shown::Planned => self.planned += 1,
+            Shown::InProgress => self.in_progress += 1,
+            Shown::Late => self.late += 1,
+            Shown::Done => self.done += 1,
+            Shown::Abandoned => self.abandoned += 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcomes {
     pub assembly_id: AssemblyId,
@@ -339,7 +308,7 @@ pub struct Outcomes {
     pub items: Vec<CommitmentSummary>,
     pub can_publish: bool,
     /// Adopted objectives not yet commitments (staff only): (id, title).
-    pub adopted: Vec<(i64, String)>,
+    pub adopted: Vec<(ObjectiveId, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -352,7 +321,7 @@ pub struct Commitment {
     pub channel: Channel,
     pub round_id: Option<RoundId>,
     /// The sitting the adopting vote took place in: (id, title).
-    pub sitting: Option<(i64, String)>,
+    pub sitting: Option<(SittingId, String)>,
     pub comments: i64,
     pub service: String,
     pub contact_role: String,
@@ -379,7 +348,7 @@ pub struct Notification {
     pub id: i64,
     pub commitment_id: CommitmentId,
     pub title: String,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub detail: String,
     pub created_at: i64,
     pub read: bool,

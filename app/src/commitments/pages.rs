@@ -6,8 +6,9 @@ use super::chart::IndicatorChart;
 use super::*;
 use crate::forms::{label, refresh_on_success, route_param, use_feedback, Field, FormError};
 use crate::i18n::*;
-use crate::i18n_texts::{channel_name, format_datetime};
+use crate::i18n_texts::format_datetime;
 use crate::layout::ErrorPage;
+use crate::objectives::texts::channel_name;
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 use leptos_router::components::{Form, A};
@@ -57,7 +58,7 @@ fn ProgressBar(progress: Progress, id: String) -> impl IntoView {
 pub fn OutcomesPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let assembly = route_param("id");
+    let assembly = route_param::<crate::ids::AssemblyId>("id");
     let query = use_query_map();
     let filters = Memo::new(move |_| {
         let q = query.read();
@@ -152,7 +153,10 @@ fn OutcomeCard(item: CommitmentSummary) -> impl IntoView {
 }
 
 #[component]
-fn CreateForm(adopted: Vec<(i64, String)>, create: ServerAction<CreateCommitment>) -> impl IntoView {
+fn CreateForm(
+    adopted: Vec<(crate::ids::ObjectiveId, String)>,
+    create: ServerAction<CreateCommitment>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_feedback(create);
     let open = feedback.with_untracked(|f| f.is_some());
@@ -198,7 +202,7 @@ struct StaffActions {
 
 #[component]
 pub fn CommitmentPage() -> impl IntoView {
-    let id = route_param("id");
+    let id = route_param::<crate::ids::CommitmentId>("id");
     let refresh = RwSignal::new(0u64);
     let actions = StaffActions {
         status: ServerAction::new(),

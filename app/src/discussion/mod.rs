@@ -3,6 +3,11 @@
 //! replies in place). Long discussions are paginated by thread.
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
 
 use crate::error::ErrorCode;
 use crate::ids::{CommentId, UserId};
@@ -16,29 +21,9 @@ pub const EDIT_WINDOW_SECS: i64 = 15 * 60;
 /// Top-level comments per page (each with all its replies).
 pub const THREADS_PER_PAGE: i64 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stance {
-    For,
-    Against,
-    Neutral,
-}
-
-impl Stance {
-    pub const ALL: [Stance; 3] = [Stance::For, Stance::Against, Stance::Neutral];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stance::For => "for",
-            Stance::Against => "against",
-            Stance::Neutral => "neutral",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        match s.trim() {
-            "" => Err(ErrorCode::Required),
-            s => Stance::ALL.into_iter().find(|x| x.as_str() == s).ok_or(ErrorCode::InvalidChoice),
-        }
-    }
+text_enum! {
+    /// Where a comment stands on the objective.
+    pub enum Stance { For = "for", Against = "against", Neutral = "neutral" }
 }
 
 /// Depth of a new comment under a parent of `parent_depth`, if replies may go that deep.

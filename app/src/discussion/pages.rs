@@ -3,12 +3,14 @@
 //! opens with a keyboard or a tap and works without JavaScript.
 use super::api::{AddComment, DeleteComment, EditComment};
 use super::*;
+use crate::discussion::texts::stance_name;
 use crate::forms::label;
 use crate::forms::{refresh_on_success, use_scoped_feedback, Field, FormError};
 use crate::i18n::*;
-use crate::i18n_texts::{format_datetime, moderation_text, stance_name};
+use crate::i18n_texts::format_datetime;
 use crate::ids::ObjectiveId;
 use crate::moderation::pages::{ModerateForm, ReportForm};
+use crate::moderation::texts::moderation_text;
 use crate::moderation::Target;
 use crate::objectives::Viewer;
 use leptos::prelude::*;

@@ -4,9 +4,14 @@
 //! audited; the public sees the reasons, never who reported.
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
 
 use crate::error::ErrorCode;
-use crate::ids::{ObjectiveId, UserId};
+use crate::ids::{ObjectiveId, SuspensionId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Reports from this many different members hide the content until a facilitator reviews it.
@@ -14,36 +19,20 @@ pub const AUTO_HIDE_REPORTS: i64 = 3;
 pub const DETAILS_MAX: usize = 500;
 pub const SUSPENSION_MAX_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    OffTopic,
-    Disrespectful,
-    PersonalData,
-    Spam,
-    Other,
+text_enum! {
+    /// Why content is reported or hidden (shown publicly in its place).
+    pub enum Reason {
+        OffTopic = "off_topic",
+        Disrespectful = "disrespectful",
+        PersonalData = "personal_data",
+        Spam = "spam",
+        Other = "other",
+    }
 }
 
-impl Reason {
-    pub const ALL: [Reason; 5] =
-        [Reason::OffTopic, Reason::Disrespectful, Reason::PersonalData, Reason::Spam, Reason::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::OffTopic => "off_topic",
-            Reason::Disrespectful => "disrespectful",
-            Reason::PersonalData => "personal_data",
-            Reason::Spam => "spam",
-            Reason::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        match s.trim() {
-            "" => Err(ErrorCode::Required),
-            s => Reason::ALL.into_iter().find(|r| r.as_str() == s).ok_or(ErrorCode::InvalidChoice),
-        }
-    }
+text_enum! {
+    /// The `moderation` column of what can be moderated.
+    pub enum State { Visible = "visible", Pending = "pending", Hidden = "hidden" }
 }
 
 /// Whether content shows, and if not, why (the reason is public).
@@ -74,6 +63,14 @@ impl Moderation {
 
     pub fn is_visible(&self) -> bool {
         matches!(self, Moderation::Visible)
+    }
+
+    pub fn state(&self) -> State {
+        match self {
+            Moderation::Visible => State::Visible,
+            Moderation::Pending => State::Pending,
+            Moderation::Hidden { .. } => State::Hidden,
+        }
     }
 }
 
@@ -136,22 +133,27 @@ pub fn auto_hides(distinct_reporters: i64) -> bool {
     distinct_reporters >= AUTO_HIDE_REPORTS
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ModAction {
-    Hide,
-    Restore,
-    Dismiss,
+text_enum! {
+    /// What a facilitator does with reported content.
+    pub enum ModAction { Hide = "hide", Restore = "restore", Dismiss = "dismiss" }
 }
 
 impl ModAction {
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        match s.trim() {
-            "hide" => Ok(ModAction::Hide),
-            "restore" => Ok(ModAction::Restore),
-            "dismiss" => Ok(ModAction::Dismiss),
-            "" => Err(ErrorCode::Required),
-            _ => Err(ErrorCode::InvalidChoice),
+    /// The audit log's name for it.
+    pub fn action(self) -> &'static str {
+        match self {
+            ModAction::Hide => "moderation.hide",
+            ModAction::Restore => "moderation.restore",
+            ModAction::Dismiss => "moderation.dismiss",
+        }
+    }
+
+    /// How the open reports end, and the content's new state (`None`: unchanged).
+    pub fn outcome(self, current: State) -> (&'static str, Option<State>) {
+        match self {
+            ModAction::Hide => ("hidden", Some(State::Hidden)),
+            ModAction::Restore => ("restored", Some(State::Visible)),
+            ModAction::Dismiss => ("dismissed", (current == State::Pending).then_some(State::Visible)),
         }
     }
 }
@@ -174,7 +176,7 @@ pub struct QueueItem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suspension {
-    pub id: i64,
+    pub id: SuspensionId,
     pub user_id: UserId,
     pub user: String,
     pub reason: String,

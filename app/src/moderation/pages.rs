@@ -5,9 +5,10 @@ use super::*;
 use crate::forms::label;
 use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field, FormError, Notice};
 use crate::i18n::*;
-use crate::i18n_texts::{format_date, format_datetime, moderation_text, reason_name};
+use crate::i18n_texts::{format_date, format_datetime};
 use crate::ids::UserId;
 use crate::layout::ErrorPage;
+use crate::moderation::texts::{moderation_text, reason_name};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 use leptos_meta::Title;
@@ -106,7 +107,7 @@ pub fn ModerateForm(assembly: i64, target: Target, hidden: bool, refresh: RwSign
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
-    let assembly = crate::forms::route_param("id");
+    let assembly = crate::forms::route_param::<crate::ids::AssemblyId>("id");
     let refresh = RwSignal::new(0u64);
     let moderate = ServerAction::<Moderate>::new();
     let suspend = ServerAction::<SuspendMember>::new();
@@ -130,7 +131,7 @@ pub fn ModerationPage() -> impl IntoView {
 #[component]
 fn QueueView(
     q: Queue,
-    assembly: i64,
+    assembly: crate::ids::AssemblyId,
     moderate: ServerAction<Moderate>,
     suspend: ServerAction<SuspendMember>,
     lift: ServerAction<LiftSuspension>,

@@ -2,11 +2,12 @@
 //! lifecycle, versions and supports, and how they are listed and searched. Types and rules
 //! compile for the browser too, so forms check input before sending.
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod markdown;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod search;
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod texts;
 
 use crate::error::ErrorCode;
 use crate::ids::{AssemblyId, ObjectiveId, UserId};
@@ -19,68 +20,64 @@ pub const BODY_MAX: usize = 10_000;
 pub const TARGET_MAX: usize = 200;
 pub const PAGE_SIZE: i64 = 20;
 
-/// The reception channel an objective is about (its category).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Phone,
-    Email,
-    FrontDesk,
-    OnlineServices,
-    OpeningHours,
-    ResponseDelays,
-    Accessibility,
-    Signage,
-    Other,
+text_enum! {
+    /// The reception channel an objective is about (its category).
+    pub enum Channel {
+        Phone = "phone",
+        Email = "email",
+        FrontDesk = "front_desk",
+        OnlineServices = "online_services",
+        OpeningHours = "opening_hours",
+        ResponseDelays = "response_delays",
+        Accessibility = "accessibility",
+        Signage = "signage",
+        Other = "other",
+    }
 }
 
-impl Channel {
-    pub const ALL: [Channel; 9] = [
-        Channel::Phone,
-        Channel::Email,
-        Channel::FrontDesk,
-        Channel::OnlineServices,
-        Channel::OpeningHours,
-        Channel::ResponseDelays,
-        Channel::Accessibility,
-        Channel::Signage,
-        Channel::Other,
-    ];
+text_enum! {
+    /// `draft → proposed → in_discussion → voting → adopted | rejected`, plus `withdrawn` by
+    /// the author before a vote (see `Status::after`).
+    pub enum Status {
+        Draft = "draft",
+        Proposed = "proposed",
+        InDiscussion = "in_discussion",
+        Voting = "voting",
+        Adopted = "adopted",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
+    }
+}
 
-    pub fn as_str(self) -> &'static str {
+text_enum! {
+    /// What moves an objective along its lifecycle.
+    pub enum Step {
+        Publish = "publish",
+        Withdraw = "withdraw",
+        OpenDiscussion = "open_discussion",
+        PutToVote = "put_to_vote",
+        Adopt = "adopt",
+        Reject = "reject",
+    }
+}
+
+/// Who takes a step: its author, a facilitator of its assembly, or the result of a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    Author,
+    Facilitator,
+    Vote,
+}
+
+impl Step {
+    /// Who may take this step.
+    pub fn mover(self) -> Mover {
         match self {
-            Channel::Phone => "phone",
-            Channel::Email => "email",
-            Channel::FrontDesk => "front_desk",
-            Channel::OnlineServices => "online_services",
-            Channel::OpeningHours => "opening_hours",
-            Channel::ResponseDelays => "response_delays",
-            Channel::Accessibility => "accessibility",
-            Channel::Signage => "signage",
-            Channel::Other => "other",
+            Step::Publish | Step::Withdraw => Mover::Author,
+            Step::OpenDiscussion | Step::PutToVote => Mover::Facilitator,
+            Step::Adopt | Step::Reject => Mover::Vote,
         }
     }
-
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        match s.trim() {
-            "" => Err(ErrorCode::Required),
-            s => Channel::ALL.into_iter().find(|c| c.as_str() == s).ok_or(ErrorCode::InvalidChoice),
-        }
-    }
-}
-
-/// `draft → proposed → in_discussion → voting → adopted | rejected`, plus `withdrawn` by the
-/// author before a vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Proposed,
-    InDiscussion,
-    Voting,
-    Adopted,
-    Rejected,
-    Withdrawn,
 }
 
 impl Status {
@@ -88,24 +85,32 @@ impl Status {
     pub const PUBLIC: [Status; 6] =
         [Status::Proposed, Status::InDiscussion, Status::Voting, Status::Adopted, Status::Rejected, Status::Withdrawn];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Proposed => "proposed",
-            Status::InDiscussion => "in_discussion",
-            Status::Voting => "voting",
-            Status::Adopted => "adopted",
-            Status::Rejected => "rejected",
-            Status::Withdrawn => "withdrawn",
+    /// The lifecycle as one pure function: the status after `step` taken by `by`, or why it
+    /// cannot be taken — `forbidden` when `by` may not take it, `invalid_state` when the
+    /// objective is not where the step starts. Every domain that moves an objective uses it.
+    pub fn after(self, step: Step, by: Mover) -> Result<Status, ErrorCode> {
+        if step.mover() != by {
+            return Err(ErrorCode::Forbidden);
         }
+        let next = match (step, self) {
+            (Step::Publish, Status::Draft) => Status::Proposed,
+            (Step::Withdraw, s) if s.withdrawable() => Status::Withdrawn,
+            (Step::OpenDiscussion, Status::Proposed) => Status::InDiscussion,
+            (Step::PutToVote, Status::Proposed | Status::InDiscussion) => Status::Voting,
+            (Step::Adopt, Status::Voting) => Status::Adopted,
+            (Step::Reject, Status::Voting) => Status::Rejected,
+            _ => return Err(ErrorCode::InvalidState),
+        };
+        Ok(next)
     }
 
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        [Status::Draft]
-            .into_iter()
-            .chain(Status::PUBLIC)
-            .find(|c| c.as_str() == s.trim())
-            .ok_or(ErrorCode::InvalidChoice)
+    /// A ranking or approval vote decides priorities, not adoption: its objectives return to
+    /// the status they had when it opened.
+    pub fn returned_from_vote(self, previous: Status) -> Result<Status, ErrorCode> {
+        match (self, previous) {
+            (Status::Voting, Status::Proposed | Status::InDiscussion) => Ok(previous),
+            _ => Err(ErrorCode::InvalidState),
+        }
     }
 
     /// The author edits the text until a facilitator opens the discussion: after that,
@@ -128,19 +133,10 @@ impl Status {
     pub fn commentable(self) -> bool {
         matches!(self, Status::Proposed | Status::InDiscussion | Status::Voting)
     }
-}
 
-impl TryFrom<String> for Status {
-    type Error = ErrorCode;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Status::parse(&s)
-    }
-}
-
-impl TryFrom<String> for Channel {
-    type Error = ErrorCode;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Channel::parse(&s)
+    /// Seen by everyone (a draft is its author's only).
+    pub fn public(self) -> bool {
+        self != Status::Draft
     }
 }
 
@@ -155,16 +151,7 @@ pub fn parse_title(raw: &str) -> Result<String, ErrorCode> {
     }
 }
 
-/// Markdown text of an objective or a comment: required, bounded, line endings normalised.
-pub fn parse_body(raw: &str, max: usize) -> Result<String, ErrorCode> {
-    let s = raw.replace("\r\n", "\n");
-    let s = s.trim();
-    match s.chars().count() {
-        0 => Err(ErrorCode::Required),
-        n if n > max => Err(ErrorCode::TooLong),
-        _ => Ok(s.to_owned()),
-    }
-}
+pub use crate::text::parse_body;
 
 /// The optional measurable target ("answer every e-mail within 48 hours").
 pub fn parse_target(raw: &str) -> Result<String, ErrorCode> {
@@ -176,26 +163,14 @@ pub fn parse_target(raw: &str) -> Result<String, ErrorCode> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sort {
-    #[default]
-    Newest,
-    Supported,
-    Discussed,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::Supported, Sort::Discussed];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Newest => "newest",
-            Sort::Supported => "supported",
-            Sort::Discussed => "discussed",
-        }
-    }
-    pub fn parse(s: &str) -> Sort {
-        Sort::ALL.into_iter().find(|x| x.as_str() == s).unwrap_or_default()
+text_enum! {
+    /// The order of a list of objectives.
+    #[derive(Default)]
+    pub enum Sort {
+        #[default]
+        Newest = "newest",
+        Supported = "supported",
+        Discussed = "discussed",
     }
 }
 
@@ -218,7 +193,7 @@ impl ListQuery {
         ListQuery {
             channel: get("channel").and_then(|c| Channel::parse(c).ok()),
             status: get("status").and_then(|s| Status::parse(s).ok()).filter(|s| *s != Status::Draft),
-            sort: get("sort").map(Sort::parse).unwrap_or_default(),
+            sort: get("sort").and_then(|s| Sort::parse(s).ok()).unwrap_or_default(),
             q: get("q").map(|q| q.chars().take(200).collect()).unwrap_or_default(),
             page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
         }
@@ -418,6 +393,29 @@ mod tests {
         assert!(ready_for_agenda(Status::Proposed, 10, 10));
         assert!(!ready_for_agenda(Status::Proposed, 9, 10));
         assert!(!ready_for_agenda(Status::Withdrawn, 50, 10));
+    }
+
+    #[test]
+    fn each_step_starts_from_its_statuses_and_belongs_to_one_mover() {
+        use Mover::*;
+        assert_eq!(Status::Draft.after(Step::Publish, Author), Ok(Status::Proposed));
+        assert_eq!(Status::Proposed.after(Step::Publish, Author), Err(ErrorCode::InvalidState));
+        assert_eq!(Status::Draft.after(Step::Publish, Facilitator), Err(ErrorCode::Forbidden));
+        assert_eq!(Status::InDiscussion.after(Step::Withdraw, Author), Ok(Status::Withdrawn));
+        assert_eq!(Status::Voting.after(Step::Withdraw, Author), Err(ErrorCode::InvalidState));
+        assert_eq!(Status::Proposed.after(Step::OpenDiscussion, Facilitator), Ok(Status::InDiscussion));
+        assert_eq!(Status::Proposed.after(Step::OpenDiscussion, Author), Err(ErrorCode::Forbidden));
+        assert_eq!(Status::InDiscussion.after(Step::PutToVote, Facilitator), Ok(Status::Voting));
+        assert_eq!(Status::Withdrawn.after(Step::PutToVote, Facilitator), Err(ErrorCode::InvalidState));
+        assert_eq!(Status::Voting.after(Step::Adopt, Vote), Ok(Status::Adopted));
+        assert_eq!(Status::Voting.after(Step::Reject, Vote), Ok(Status::Rejected));
+        assert_eq!(Status::Adopted.after(Step::Reject, Vote), Err(ErrorCode::InvalidState));
+        // No step leads out of a decided or withdrawn objective.
+        for end in [Status::Adopted, Status::Rejected, Status::Withdrawn] {
+            for step in Step::ALL {
+                assert!(end.after(step, step.mover()).is_err(), "{end} {step}");
+            }
+        }
     }
 
     #[test]

@@ -3,15 +3,16 @@
 //! its supports and discussion, and the history of its versions.
 use super::api::*;
 use super::*;
-use crate::accounts::permissions::{moderates, participates};
 use crate::discussion::pages::DiscussionSection;
 use crate::forms::{label, route_param as param};
 use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
 use crate::i18n::*;
-use crate::i18n_texts::{channel_name, format_date, format_datetime, moderation_text, sort_name, status_name};
+use crate::i18n_texts::{format_date, format_datetime};
 use crate::layout::{use_current_user, ErrorPage};
 use crate::moderation::pages::{ModerateForm, ReportForm};
+use crate::moderation::texts::moderation_text;
 use crate::moderation::Target;
+use crate::objectives::texts::{channel_name, sort_name, status_name};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -25,7 +26,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 
 /// The list of an assembly's objectives, driven by the URL's query string.
 #[component]
-pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
+pub fn ObjectiveListSection(assembly: Memo<crate::ids::AssemblyId>) -> impl IntoView {
     let i18n = use_i18n();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
@@ -42,8 +43,8 @@ pub fn ObjectiveListSection(assembly: Memo<i64>) -> impl IntoView {
             <h2 id="objectives-heading">{t!(i18n, objectives.title)}</h2>
             // First on a phone: what a member came to do. The server checks again.
             {move || {
-                let a = crate::ids::AssemblyId(assembly.get());
-                user.with(|u| u.as_ref().map(|u| (participates(u, a), moderates(u, a)))).map(|(propose, moderate)| view! {
+                let a = assembly.get();
+                user.with(|u| u.as_ref().map(|u| (u.takes_part_in(a), u.moderates(a)))).map(|(propose, moderate)| view! {
                     <div class="list-actions">
                         {propose.then(|| view! {
                             <A href=format!("/assemblies/{a}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
@@ -161,7 +162,7 @@ fn ObjectiveCard(o: ObjectiveSummary, threshold: i64) -> impl IntoView {
 /// Title (with similar objectives as one types), text (with a preview), channel, target.
 #[component]
 fn ObjectiveFields(
-    assembly: i64,
+    assembly: crate::ids::AssemblyId,
     feedback: Signal<Option<Feedback>>,
     #[prop(optional)] initial: Option<Objective>,
 ) -> impl IntoView {
@@ -255,14 +256,13 @@ use crate::forms::Feedback;
 #[component]
 pub fn NewObjectivePage() -> impl IntoView {
     let i18n = use_i18n();
-    let assembly = param("id");
+    let assembly = param::<crate::ids::AssemblyId>("id");
     let user = use_current_user();
     let create = ServerAction::<CreateObjective>::new();
     let feedback = use_feedback(create);
     move || {
         let a = assembly.get();
-        let allowed =
-            user.with(|u| u.as_ref().map(|u| crate::accounts::permissions::participates(u, crate::ids::AssemblyId(a))));
+        let allowed = user.with(|u| u.as_ref().map(|u| u.takes_part_in(a)));
         match allowed {
             None => view! { <crate::layout::SignInRequired /> }.into_any(),
             Some(false) => view! { <crate::layout::Forbidden /> }.into_any(),
@@ -289,7 +289,7 @@ pub fn NewObjectivePage() -> impl IntoView {
 #[component]
 pub fn EditObjectivePage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = param("id");
+    let id = param::<ObjectiveId>("id");
     let update = ServerAction::<UpdateObjective>::new();
     let feedback = use_feedback(update);
     let objective = Resource::new(move || id.get(), get_objective);
@@ -302,7 +302,7 @@ pub fn EditObjectivePage() -> impl IntoView {
                     Ok(o) if !o.status.editable() => view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::InvalidState) /> }.into_any(),
                     Ok(o) => {
                         let oid = o.id;
-                        let assembly = o.assembly_id.0;
+                        let assembly = o.assembly_id;
                         view! {
                             <Title text=o.title.clone() />
                             <p><A href=format!("/objectives/{oid}")>{t!(i18n, objectives.back_to_objective)}</A></p>
@@ -324,7 +324,7 @@ pub fn EditObjectivePage() -> impl IntoView {
 
 #[component]
 pub fn ObjectivePage() -> impl IntoView {
-    let id = param("id");
+    let id = param::<ObjectiveId>("id");
     let query = use_query_map();
     let comments_page = Memo::new(move |_| query.read().get("comments").and_then(|p| p.parse().ok()).unwrap_or(1i64));
     let refresh = RwSignal::new(0u64);
@@ -498,7 +498,7 @@ fn ObjectiveView(
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let id = param("id");
+    let id = param::<ObjectiveId>("id");
     let query = use_query_map();
     let range = Memo::new(move |_| {
         let q = query.read();

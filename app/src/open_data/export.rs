@@ -284,7 +284,7 @@ pub async fn rows(db: &Db, assembly: AssemblyId, dataset: &Dataset) -> Result<Ve
             .fetch_all(pool)
             .await?;
             let counts: BTreeMap<i64, (i64, i64)> = counts.into_iter().map(|(c, n, d)| (c, (n, d))).collect();
-            let today = crate::commitments::api::ssr::today();
+            let today = crate::commitments::service::today(crate::db::now());
             rows.into_iter()
                 .map(
                     |(
@@ -592,8 +592,8 @@ fn update_entry(
 
 fn status_fr(value: &str) -> String {
     match Shown::parse(value) {
-        Some(s) => crate::commitments::pages::shown_name(Locale::fr, s).to_owned(),
-        None => value.to_owned(),
+        Ok(s) => crate::commitments::pages::shown_name(Locale::fr, s).to_owned(),
+        Err(_) => value.to_owned(),
     }
 }
 

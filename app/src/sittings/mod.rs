@@ -5,11 +5,14 @@
 pub mod api;
 pub mod ics;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use crate::error::ErrorCode;
-use crate::ids::{AssemblyId, SittingId, UserId};
+use crate::ids::{AssemblyId, ObjectiveId, SittingId, TurnId, UserId};
 use crate::objectives::Status;
-use crate::voting::RoundSummary;
 use serde::{Deserialize, Serialize};
 
 pub const TITLE_MIN: usize = 3;
@@ -17,52 +20,36 @@ pub const TITLE_MAX: usize = 120;
 pub const PLACE_MAX: usize = 200;
 pub const URL_MAX: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SittingStatus {
-    Planned,
-    Live,
-    Closed,
+text_enum! {
+    /// `planned → live → closed` (a closed sitting may be reopened).
+    pub enum SittingStatus { Planned = "planned", Live = "live", Closed = "closed" }
 }
 
-impl SittingStatus {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "live" => SittingStatus::Live,
-            "closed" => SittingStatus::Closed,
-            _ => SittingStatus::Planned,
-        }
+text_enum! {
+    /// How a member attends: in the room or online (no row: absent).
+    pub enum Mode { Room = "room", Online = "online" }
+}
+
+text_enum! {
+    /// What a facilitator does to the agenda or the sitting itself.
+    pub enum RunStep {
+        Add = "add",
+        Remove = "remove",
+        Up = "up",
+        Down = "down",
+        Current = "current",
+        Start = "start",
+        Close = "close",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Room,
-    Online,
+text_enum! {
+    /// The speaking queue: members `raise` and `lower` their hand; facilitators `give` the
+    /// floor, `end` the current turn, `drop` a waiting one.
+    pub enum QueueStep { Raise = "raise", Lower = "lower", Give = "give", End = "end", Drop = "drop" }
 }
 
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Room => "room",
-            Mode::Online => "online",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "room" => Some(Mode::Room),
-            "online" => Some(Mode::Online),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Person {
-    pub id: UserId,
-    pub name: String,
-}
+pub use crate::guard::Person;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SittingSummary {
@@ -87,7 +74,7 @@ pub struct SittingList {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgendaEntry {
-    pub objective_id: i64,
+    pub objective_id: ObjectiveId,
     pub title: String,
     pub status: Status,
     pub current: bool,
@@ -107,7 +94,7 @@ pub struct Proxy {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Turn {
-    pub id: i64,
+    pub id: TurnId,
     pub person: Person,
     pub requested_at: i64,
     pub started_at: Option<i64>,
@@ -165,11 +152,10 @@ pub struct Sitting {
     pub speaker: Option<Turn>,
     pub queue: Vec<Turn>,
     pub speaking_times: Vec<SpeakingTime>,
-    pub rounds: Vec<RoundSummary>,
     /// The latest comments on the objective under discussion, newest first.
     pub current_discussion: Vec<LiveComment>,
     /// Objectives a facilitator may still put on the agenda: (id, title).
-    pub candidates: Vec<(i64, String)>,
+    pub candidates: Vec<(ObjectiveId, String)>,
     /// Other participants a member may give their proxy to.
     pub proxy_candidates: Vec<Person>,
     pub viewer: SittingViewer,

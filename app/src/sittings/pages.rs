@@ -7,10 +7,12 @@ use super::*;
 use crate::forms::{label, route_param as param};
 use crate::forms::{refresh_on_success, use_feedback, Field, FormError};
 use crate::i18n::*;
-use crate::i18n_texts::{format_datetime, format_time, status_name};
+use crate::i18n_texts::{format_datetime, format_time};
+use crate::ids::{ObjectiveId, SittingId, TurnId};
 use crate::layout::ErrorPage;
 use crate::live::use_live;
-use crate::voting::pages::{method_name, OpenRoundForm};
+use crate::objectives::texts::status_name;
+use crate::voting::pages::OpenRoundForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -51,7 +53,7 @@ fn SittingCard(s: SittingSummary) -> impl IntoView {
 pub fn SittingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let assembly = param("id");
+    let assembly = param::<crate::ids::AssemblyId>("id");
     let plan = ServerAction::<PlanSitting>::new();
     let data = Resource::new(move || assembly.get(), list_sittings);
     view! {
@@ -60,7 +62,7 @@ pub fn SittingsPage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                     Ok(list) => {
-                        let assembly = list.assembly_id.0;
+                        let assembly = list.assembly_id;
                         view! {
                             <Title text=format!("{} · {}", td_string!(locale, sittings.title), list.assembly_name) />
                             <p class="breadcrumb"><A href=format!("/assemblies/{assembly}")>{list.assembly_name.clone()}</A></p>
@@ -101,7 +103,7 @@ fn SittingSection(
 }
 
 #[component]
-fn PlanForm(assembly: i64, plan: ServerAction<PlanSitting>) -> impl IntoView {
+fn PlanForm(assembly: crate::ids::AssemblyId, plan: ServerAction<PlanSitting>) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_feedback(plan);
     let open = feedback.with_untracked(|f| f.is_some());
@@ -142,7 +144,7 @@ struct Actions {
 
 #[component]
 pub fn SittingPage() -> impl IntoView {
-    let id = param("id");
+    let id = param::<crate::ids::SittingId>("id");
     let refresh = RwSignal::new(0u64);
     let actions = Actions {
         run: ServerAction::new(),
@@ -162,7 +164,7 @@ pub fn SittingPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(s) => view! { <SittingView s actions open_round connected /> }.into_any(),
+                    Ok(s) => view! { <SittingView s actions open_round connected refresh /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -175,11 +177,12 @@ fn SittingView(
     actions: Actions,
     open_round: ServerAction<crate::voting::api::OpenRound>,
     connected: ReadSignal<bool>,
+    refresh: RwSignal<u64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let v = s.viewer.clone();
-    let id = s.id.0;
+    let id = s.id;
     let live = s.status == SittingStatus::Live;
     let errors = [
         use_feedback(actions.run),
@@ -188,14 +191,13 @@ fn SittingView(
         use_feedback(actions.queue),
     ];
     let error = Signal::derive(move || errors.iter().find_map(|f| f.get()));
-    let votable: Vec<(i64, String)> = s
+    let votable: Vec<(crate::ids::ObjectiveId, String)> = s
         .agenda
         .iter()
         .filter(|a| matches!(a.status, crate::objectives::Status::Proposed | crate::objectives::Status::InDiscussion))
         .map(|a| (a.objective_id, a.title.clone()))
         .collect();
-    let Sitting { assembly_id, assembly_name, title, starts_at, ends_at, place, online_url, status, rounds, .. } =
-        s.clone();
+    let Sitting { assembly_id, assembly_name, title, starts_at, ends_at, place, online_url, status, .. } = s.clone();
     view! {
         <Title text=title.clone() />
         <p class="breadcrumb">
@@ -224,11 +226,8 @@ fn SittingView(
         <CurrentDiscussion s=s.clone() />
         <section aria-labelledby="rounds-heading">
             <h2 id="rounds-heading">{t!(i18n, sittings.rounds)}</h2>
-            {if rounds.is_empty() {
-                view! { <p>{t!(i18n, sittings.no_round)}</p> }.into_any()
-            } else {
-                view! { <ul class="card-list">{rounds.into_iter().map(|r| view! { <RoundCard r /> }).collect_view()}</ul> }.into_any()
-            }}
+            // The sitting's rounds are voting's: fetched through its own server function.
+            <crate::voting::pages::SittingRounds sitting=id refresh />
             {(v.facilitates && status != SittingStatus::Closed && !votable.is_empty())
                 .then(move || view! { <OpenRoundForm sitting=id objectives=votable action=open_round /> })}
         </section>
@@ -237,34 +236,13 @@ fn SittingView(
     }
 }
 
-#[component]
-fn RoundCard(r: crate::voting::RoundSummary) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let open = r.status == crate::voting::RoundStatus::Open;
-    let count = r.ballots_count;
-    let titles = r.objectives.iter().map(|o| o.title.clone()).collect::<Vec<_>>().join(" · ");
-    view! {
-        <li class="card">
-            <h3 class="card-title"><A href=format!("/rounds/{}", r.id)>{method_name(locale, r.method)}</A>
-                " "<span class=if open { "badge live" } else { "badge" }>
-                    {if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}
-                </span>
-                {r.secret.then(|| view! { " "<span class="badge">{t!(i18n, voting.secret)}</span> })}
-            </h3>
-            <p>{titles}</p>
-            <p class="meta">{t!(i18n, voting.ballots_count, count)}</p>
-        </li>
-    }
-}
-
 /// A form of one button: `step` (and an objective or turn) sent to a server function.
 #[component]
 fn RunButton(
     run: ServerAction<RunSitting>,
-    sitting: i64,
+    sitting: SittingId,
     step: &'static str,
-    #[prop(optional)] objective: Option<i64>,
+    #[prop(optional)] objective: Option<ObjectiveId>,
     text: String,
     #[prop(optional)] secondary: bool,
 ) -> impl IntoView {
@@ -279,7 +257,7 @@ fn RunButton(
 }
 
 #[component]
-fn RunControls(id: i64, status: SittingStatus, run: ServerAction<RunSitting>) -> impl IntoView {
+fn RunControls(id: SittingId, status: SittingStatus, run: ServerAction<RunSitting>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     // A `div`, not a `p`: a `<form>` inside a `<p>` makes the HTML parser close the `p`
@@ -299,7 +277,7 @@ fn RunControls(id: i64, status: SittingStatus, run: ServerAction<RunSitting>) ->
 fn Agenda(s: Sitting, run: ServerAction<RunSitting>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let id = s.id.0;
+    let id = s.id;
     let facilitates = s.viewer.facilitates && s.status != SittingStatus::Closed;
     let last = s.agenda.len().saturating_sub(1);
     view! {
@@ -377,9 +355,9 @@ fn js_sys_now() -> f64 {
 #[component]
 fn QueueButton(
     queue: ServerAction<SpeakingQueue>,
-    sitting: i64,
+    sitting: SittingId,
     step: &'static str,
-    #[prop(optional)] turn: Option<i64>,
+    #[prop(optional)] turn: Option<TurnId>,
     text: String,
 ) -> impl IntoView {
     view! {
@@ -396,7 +374,7 @@ fn QueueButton(
 fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let id = s.id.0;
+    let id = s.id;
     let v = s.viewer.clone();
     let now = s.now;
     let closed = s.status == SittingStatus::Closed;
@@ -457,7 +435,7 @@ fn Speaking(s: Sitting, queue: ServerAction<SpeakingQueue>, live: bool) -> impl 
 fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<GiveProxy>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let id = s.id.0;
+    let id = s.id;
     let v = s.viewer.clone();
     let (room, online, members) = (s.present_room, s.present_online, s.members_count);
     let open = s.status != SittingStatus::Closed;
@@ -475,7 +453,7 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
                     <tbody>
                         {s.attendees.clone().into_iter().map(|a| {
                             let current = a.mode;
-                            let user = a.person.id.0;
+                            let user = a.person.id;
                             let name = a.person.name.clone();
                             view! {
                                 <tr>
@@ -524,7 +502,12 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
 }
 
 #[component]
-fn ProxyForm(sitting: i64, v: SittingViewer, candidates: Vec<Person>, proxy: ServerAction<GiveProxy>) -> impl IntoView {
+fn ProxyForm(
+    sitting: SittingId,
+    v: SittingViewer,
+    candidates: Vec<Person>,
+    proxy: ServerAction<GiveProxy>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="proxy">
@@ -576,7 +559,7 @@ fn CurrentDiscussion(s: Sitting) -> impl IntoView {
                             {s.current_discussion.iter().map(|c| view! {
                                 <li>
                                     <p class="comment-meta"><strong>{c.author.clone()}</strong>" · "
-                                        <span class=format!("badge stance-{}", c.stance.as_str())>{crate::i18n_texts::stance_name(locale, c.stance)}</span>
+                                        <span class=format!("badge stance-{}", c.stance.as_str())>{crate::discussion::texts::stance_name(locale, c.stance)}</span>
                                         " · "{format_datetime(c.created_at)}</p>
                                     <div class="prose" inner_html=c.html.clone()></div>
                                 </li>
@@ -594,7 +577,7 @@ fn CurrentDiscussion(s: Sitting) -> impl IntoView {
 /// many have voted, the latest comments from members online. Updates itself.
 #[component]
 pub fn SittingScreenPage() -> impl IntoView {
-    let id = param("id");
+    let id = param::<crate::ids::SittingId>("id");
     let refresh = RwSignal::new(0u64);
     let connected = use_live(id.into(), refresh);
     let data = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_sitting(id));
@@ -603,7 +586,7 @@ pub fn SittingScreenPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(s) => view! { <Screen s connected /> }.into_any(),
+                    Ok(s) => view! { <Screen s connected refresh /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -611,12 +594,10 @@ pub fn SittingScreenPage() -> impl IntoView {
 }
 
 #[component]
-fn Screen(s: Sitting, connected: ReadSignal<bool>) -> impl IntoView {
+fn Screen(s: Sitting, connected: ReadSignal<bool>, refresh: RwSignal<u64>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let current = s.agenda.iter().find(|a| a.current).cloned();
-    let open_rounds: Vec<_> =
-        s.rounds.iter().filter(|r| r.status == crate::voting::RoundStatus::Open).cloned().collect();
     let members = s.members_count;
     let now = s.now;
     view! {
@@ -631,13 +612,7 @@ fn Screen(s: Sitting, connected: ReadSignal<bool>) -> impl IntoView {
                 Some(a) => a.title,
                 None => td_string!(locale, sittings.no_current_item).to_owned(),
             }}</h1>
-            {open_rounds.into_iter().map(|r| {
-                let count = r.ballots_count;
-                view! {
-                    <p class="screen-vote">{method_name(locale, r.method)}" : "
-                        {t!(i18n, sittings.screen_ballots, count, members)}</p>
-                }
-            }).collect_view()}
+            <crate::voting::pages::ScreenVotes sitting=s.id members refresh />
             <div class="screen-floor">
                 {match s.speaker.clone() {
                     Some(t) => view! {

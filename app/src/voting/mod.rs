@@ -1,41 +1,29 @@
 //! Voting (issue #4): rounds opened by a facilitator during a sitting, ballots with
 //! receipts, results frozen at close, and an append-only hash-chained log that the
 //! `recount` subcommand (and anyone with the published ballot list) can check. The pure
-//! parts — ballot parsing, results, the chain — are here and in `tally`; storage in `api`.
+//! parts — ballot parsing, results, the chain — are here, in `tally` and in `chain`; the
+//! use cases in `service`, the statements in `store`.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod chain;
 pub mod charts;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 pub mod tally;
 
 use crate::error::ErrorCode;
+use crate::guard::Person;
 use crate::ids::{AssemblyId, RoundId, SittingId};
-use crate::sittings::Person;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tally::{Abstentions, Choice, Grade, MajorityJudgment, Quorum, Threshold, YesNoResult, YesNoRules};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    YesNo,
-    MajorityJudgment,
-    Approval,
-}
-
-impl Method {
-    pub const ALL: [Method; 3] = [Method::YesNo, Method::MajorityJudgment, Method::Approval];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::YesNo => "yes_no",
-            Method::MajorityJudgment => "majority_judgment",
-            Method::Approval => "approval",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, ErrorCode> {
-        Method::ALL.into_iter().find(|m| m.as_str() == s).ok_or(ErrorCode::InvalidChoice)
-    }
+text_enum! {
+    /// How a round decides.
+    pub enum Method { YesNo = "yes_no", MajorityJudgment = "majority_judgment", Approval = "approval" }
 }
 
 /// The rules a round was opened with, shown to voters before they vote and stored with the
@@ -257,11 +245,9 @@ pub fn compute_result(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundStatus {
-    Open,
-    Closed,
+text_enum! {
+    /// A round takes ballots until it closes.
+    pub enum RoundStatus { Open = "open", Closed = "closed" }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

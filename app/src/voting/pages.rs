@@ -69,7 +69,11 @@ pub fn rules_text(locale: Locale, rules: &Rules) -> String {
 }
 
 #[component]
-pub fn OpenRoundForm(sitting: i64, objectives: Vec<(i64, String)>, action: ServerAction<OpenRound>) -> impl IntoView {
+pub fn OpenRoundForm(
+    sitting: crate::ids::SittingId,
+    objectives: Vec<(crate::ids::ObjectiveId, String)>,
+    action: ServerAction<OpenRound>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_feedback(action);
     let open = feedback.with_untracked(|f| f.is_some());
@@ -162,14 +166,14 @@ pub fn OpenRoundForm(sitting: i64, objectives: Vec<(i64, String)>, action: Serve
 #[component]
 pub fn RoundPage() -> impl IntoView {
     let query = use_query_map();
-    let id = crate::forms::route_param("id");
+    let id = crate::forms::route_param::<crate::ids::RoundId>("id");
     let receipt = Memo::new(move |_| query.read().get("receipt"));
     let refresh = RwSignal::new(0u64);
     let cast = ServerAction::<CastBallot>::new();
     let close = ServerAction::<CloseRound>::new();
     refresh_on_success(cast, refresh);
     refresh_on_success(close, refresh);
-    let sitting = RwSignal::new(0i64);
+    let sitting = RwSignal::new(crate::ids::SittingId(0));
     let connected = use_live(sitting.into(), refresh);
     let data =
         Resource::new(move || (id.get(), receipt.get(), refresh.get()), |(id, receipt, _)| get_round(id, receipt));
@@ -179,7 +183,7 @@ pub fn RoundPage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <ErrorPage error=e /> }.into_any(),
                     Ok(r) => {
-                        let s = r.sitting_id.0;
+                        let s = r.sitting_id;
                         Effect::new(move |_| sitting.set(s));
                         view! { <RoundView r cast close connected /> }.into_any()
                     }
@@ -565,5 +569,70 @@ fn Results(r: Round) -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// A sitting's vote rounds, for its page: fetched through voting's own server function and
+/// fetched again whenever the sitting's page refreshes.
+#[component]
+pub fn SittingRounds(sitting: crate::ids::SittingId, refresh: RwSignal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rounds = Resource::new(move || refresh.get(), move |_| super::api::list_rounds(sitting));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match rounds.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale_untracked(), e.code())}</p> }.into_any(),
+                    Ok(rounds) if rounds.is_empty() => view! { <p>{t!(i18n, sittings.no_round)}</p> }.into_any(),
+                    Ok(rounds) => view! {
+                        <ul class="card-list">{rounds.into_iter().map(|r| view! { <RoundCard r /> }).collect_view()}</ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RoundCard(r: RoundSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let open = r.status == RoundStatus::Open;
+    let count = r.ballots_count;
+    let titles = r.objectives.iter().map(|o| o.title.clone()).collect::<Vec<_>>().join(" · ");
+    view! {
+        <li class="card">
+            <h3 class="card-title"><A href=format!("/rounds/{}", r.id)>{method_name(locale, r.method)}</A>
+                " "<span class=if open { "badge live" } else { "badge" }>
+                    {if open { td_string!(locale, voting.open) } else { td_string!(locale, voting.closed) }}
+                </span>
+                {r.secret.then(|| view! { " "<span class="badge">{t!(i18n, voting.secret)}</span> })}
+            </h3>
+            <p>{titles}</p>
+            <p class="meta">{t!(i18n, voting.ballots_count, count)}</p>
+        </li>
+    }
+}
+
+/// The votes in progress on the room's screen, with how many have voted.
+#[component]
+pub fn ScreenVotes(sitting: crate::ids::SittingId, members: i64, refresh: RwSignal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let rounds = Resource::new(move || refresh.get(), move |_| super::api::list_rounds(sitting));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let open: Vec<RoundSummary> =
+                    rounds.await.unwrap_or_default().into_iter().filter(|r| r.status == RoundStatus::Open).collect();
+                open.into_iter().map(|r| {
+                    let count = r.ballots_count;
+                    view! {
+                        <p class="screen-vote">{method_name(locale, r.method)}" : "
+                            {t!(i18n, sittings.screen_ballots, count, members)}</p>
+                    }
+                }).collect_view()
+            })}
+        </Suspense>
     }
 }

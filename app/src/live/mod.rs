@@ -27,7 +27,7 @@ pub struct LiveEvent {
 /// reconnection (events sent while the network was cut are lost, so fetch again). Bursts
 /// (forty members voting within a second) are merged into one refresh every 400 ms.
 /// Returns whether the live connection is up; without JavaScript it stays false.
-pub fn use_live(sitting: Signal<i64>, refresh: RwSignal<u64>) -> ReadSignal<bool> {
+pub fn use_live(sitting: Signal<crate::ids::SittingId>, refresh: RwSignal<u64>) -> ReadSignal<bool> {
     let (connected, set_connected) = signal(false);
     #[cfg(feature = "hydrate")]
     browser::connect(sitting, refresh, set_connected);
@@ -44,7 +44,7 @@ mod browser {
     use wasm_bindgen::prelude::Closure;
     use wasm_bindgen::JsCast;
 
-    pub fn connect(sitting: Signal<i64>, refresh: RwSignal<u64>, set_connected: WriteSignal<bool>) {
+    pub fn connect(sitting: Signal<crate::ids::SittingId>, refresh: RwSignal<u64>, set_connected: WriteSignal<bool>) {
         // Bumped to open a new stream when the browser gave up on the old one (a proxy
         // answering 502 ends an EventSource for good; a plain network cut does not).
         let attempt = RwSignal::new(0u32);
@@ -52,7 +52,7 @@ mod browser {
         let ever_opened = Rc::new(Cell::new(false));
         Effect::new(move |_| {
             attempt.track();
-            let sitting = sitting.get();
+            let sitting = sitting.get().0;
             if sitting == 0 {
                 return;
             }
@@ -108,13 +108,12 @@ mod browser {
 }
 
 #[cfg(feature = "ssr")]
+mod store;
+
+#[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
     use crate::db::{Backend, Db};
-    use crate::state::AppState;
-    use axum::extract::{Path, State};
-    use axum::response::sse::{Event, KeepAlive, Sse};
-    use futures::Stream;
     use std::time::Duration;
     use tokio::sync::broadcast;
 
@@ -141,8 +140,8 @@ pub mod ssr {
         pub async fn publish(&self, db: &Db, event: LiveEvent) {
             if db.backend == Backend::Postgres {
                 let payload = serde_json::to_string(&event).unwrap_or_default();
-                match sqlx::query("select pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&db.pool).await {
-                    Ok(_) => return,
+                match super::store::notify(db, CHANNEL, &payload).await {
+                    Ok(()) => return,
                     Err(e) => tracing::warn!(error = %e, "pg_notify failed; event delivered locally only"),
                 }
             }
@@ -178,31 +177,5 @@ pub mod ssr {
             });
             Ok(())
         }
-    }
-
-    /// `GET /live/sittings/{id}`: the event stream for one sitting's pages. Public: events
-    /// carry no data.
-    pub async fn stream(
-        State(state): State<AppState>,
-        Path(sitting): Path<i64>,
-    ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
-        let rx = state.events.subscribe();
-        let stream = futures::stream::unfold(rx, move |mut rx| async move {
-            loop {
-                match rx.recv().await {
-                    Ok(e) if e.sitting == sitting || e.sitting == 0 => {
-                        let data = serde_json::to_string(&e.topic).unwrap_or_default();
-                        return Some((Ok(Event::default().data(data).retry(Duration::from_secs(2))), rx));
-                    }
-                    Ok(_) => continue,
-                    // Too slow a reader: say "everything changed" rather than lose updates.
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        return Some((Ok(Event::default().data("\"sitting\"")), rx));
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
-            }
-        });
-        Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
     }
 }
