@@ -229,6 +229,34 @@ pub fn SignInRequired() -> impl IntoView {
     }
 }
 
+/// A page's data: its view once loaded, or the error page (which sets the HTTP status).
+/// One resource under one boundary: Leptos 0.8 can leave a server-rendered page unfinished
+/// when a resource is read under two. A `live` page (refreshed at every event of its
+/// sitting) keeps showing its previous view while the data loads again, rather than going
+/// blank many times a minute; other pages show their new view only once it is whole.
+#[component]
+pub fn Loaded<T, F, V>(data: Resource<Result<T, AppError>>, render: F, #[prop(optional)] live: bool) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let content = move || {
+        let render = render.clone();
+        Suspend::new(async move {
+            match data.await {
+                Err(e) => view! { <ErrorPage error=e /> }.into_any(),
+                Ok(value) => render(value).into_any(),
+            }
+        })
+    };
+    if live {
+        view! { <Transition fallback=|| ()>{content}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback=|| ()>{content}</Suspense> }.into_any()
+    }
+}
+
 /// The page for an error that stops a whole page from showing.
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {

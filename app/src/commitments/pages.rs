@@ -7,7 +7,7 @@ use super::*;
 use crate::forms::{label, refresh_on_success, route_param, use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::format_datetime;
-use crate::layout::ErrorPage;
+use crate::layout::{ErrorPage, Loaded};
 use crate::objectives::texts::channel_name;
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
@@ -226,14 +226,7 @@ pub fn CommitmentPage() -> impl IntoView {
     refresh_on_success(actions.edit, refresh);
     let data = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_commitment(id));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(c) => view! { <CommitmentView c actions /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=data render=move |c| view! { <CommitmentView c actions /> } />
     }
 }
 

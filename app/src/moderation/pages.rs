@@ -7,7 +7,7 @@ use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Field,
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime};
 use crate::ids::UserId;
-use crate::layout::ErrorPage;
+use crate::layout::Loaded;
 use crate::moderation::texts::{moderation_text, reason_name};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
@@ -117,14 +117,7 @@ pub fn ModerationPage() -> impl IntoView {
     refresh_on_success(lift, refresh);
     let queue = Resource::new(move || (assembly.get(), refresh.get()), |(a, _)| super::api::moderation_queue(a));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(q) => view! { <QueueView q assembly=assembly.get_untracked() moderate suspend lift /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=queue render=move |q| view! { <QueueView q assembly=assembly.get_untracked() moderate suspend lift /> } />
     }
 }
 

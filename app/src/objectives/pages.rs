@@ -8,7 +8,7 @@ use crate::forms::{label, route_param as param};
 use crate::forms::{refresh_on_success, use_feedback, use_hydrated, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_date, format_datetime};
-use crate::layout::{use_current_user, ErrorPage};
+use crate::layout::{use_current_user, ErrorPage, Loaded};
 use crate::moderation::pages::{ModerateForm, ReportForm};
 use crate::moderation::texts::moderation_text;
 use crate::moderation::Target;
@@ -355,17 +355,10 @@ pub fn ObjectivePage() -> impl IntoView {
     };
     view! {
         {move || confirmation().map(|text| view! { <p class="notice" role="status">{text}</p> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok((o, d)) => view! {
-                        <ObjectiveView o=o.clone() support status lock refresh />
-                        <DiscussionSection objective=o.id assembly=o.assembly_id.0 viewer=o.viewer discussion=d refresh />
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data render=move |(o, d): (Objective, crate::discussion::Discussion)| view! {
+            <ObjectiveView o=o.clone() support status lock refresh />
+            <DiscussionSection objective=o.id assembly=o.assembly_id.0 viewer=o.viewer discussion=d refresh />
+        } />
     }
 }
 
@@ -506,14 +499,7 @@ pub fn HistoryPage() -> impl IntoView {
     });
     let history = Resource::new(move || (id.get(), range.get()), |(id, (from, to))| objective_history(id, from, to));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match history.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(h) => view! { <HistoryView h /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=history render=move |h| view! { <HistoryView h /> } />
     }
 }
 

@@ -9,7 +9,7 @@ use crate::forms::{refresh_on_success, use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_datetime, format_time};
 use crate::ids::{ObjectiveId, SittingId, TurnId};
-use crate::layout::ErrorPage;
+use crate::layout::{ErrorPage, Loaded};
 use crate::live::use_live;
 use crate::objectives::texts::status_name;
 use crate::voting::pages::OpenRoundForm;
@@ -160,14 +160,7 @@ pub fn SittingPage() -> impl IntoView {
     let connected = use_live(id.into(), refresh);
     let data = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_sitting(id));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(s) => view! { <SittingView s actions open_round connected refresh /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data live=true render=move |s| view! { <SittingView s actions open_round connected refresh /> } />
     }
 }
 
@@ -582,14 +575,7 @@ pub fn SittingScreenPage() -> impl IntoView {
     let connected = use_live(id.into(), refresh);
     let data = Resource::new(move || (id.get(), refresh.get()), |(id, _)| get_sitting(id));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(s) => view! { <Screen s connected refresh /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data live=true render=move |s| view! { <Screen s connected refresh /> } />
     }
 }
 

@@ -2,6 +2,8 @@
 //! (opening and closing are for the sitting's facilitators, voting for the assembly's
 //! members and the holders of their proxies). The browser keeps a ballot's receipt code in
 //! a cookie for the round's page; reading and writing that cookie is done here.
+// A server function takes one argument per form field; `open_round`'s form has ten.
+#![allow(clippy::too_many_arguments)]
 #[cfg(feature = "ssr")]
 use super::{
     service::{self, BallotForm, OpenForm},
@@ -17,8 +19,6 @@ use crate::ids::{RoundId, SittingId, UserId};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-// A server function takes one argument per form field; `open_round`'s form has ten.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "open_round")]
 pub async fn open_round(
     sitting_id: SittingId,

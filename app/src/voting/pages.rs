@@ -9,7 +9,7 @@ use super::*;
 use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::format_datetime;
-use crate::layout::ErrorPage;
+use crate::layout::Loaded;
 use crate::live::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -177,20 +177,12 @@ pub fn RoundPage() -> impl IntoView {
     let connected = use_live(sitting.into(), refresh);
     let data =
         Resource::new(move || (id.get(), receipt.get(), refresh.get()), |(id, receipt, _)| get_round(id, receipt));
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(r) => {
-                        let s = r.sitting_id;
-                        Effect::new(move |_| sitting.set(s));
-                        view! { <RoundView r cast close connected /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    let render = move |r: Round| {
+        let s = r.sitting_id;
+        Effect::new(move |_| sitting.set(s));
+        view! { <RoundView r cast close connected /> }
+    };
+    view! { <Loaded data render live=true /> }
 }
 
 #[component]
