@@ -239,6 +239,10 @@ def import_graph(files):
             parts = rel[len("app/src/"):-3].split("/")
             mods[tuple(parts[:-1] if parts[-1] in ("mod", "lib") else parts)] = s
     known = set(mods) | {("i18n",)}
+    # `crate::text_enum!`: an exported macro lives at the crate root but belongs to the
+    # module that defines it.
+    macros = {m.group(1): here for here, s in mods.items()
+              for m in re.finditer(r"#\[macro_export\]\s*macro_rules!\s*(\w+)", s.code)}
     edges = {}
     for here, s in mods.items():
         inline = [(o, s.pairs[o], m.group(1)) for m in re.finditer(r"\bmod\s+(\w+)\s*\{", s.code)
@@ -261,8 +265,11 @@ def import_graph(files):
                 full = cur + tuple(segs)
             else:
                 continue  # another crate, an enum variant, `Self::`...
+            if full and full[0] in macros and full[:1] not in known:
+                full = macros[full[0]]
             target = next((full[:n] for n in range(len(full), 0, -1) if full[:n] in known), ())
-            if target != here:
+            # The crate root declares every module and mounts the app: not a dependency.
+            if here and target != here:
                 edges.setdefault((here, target), f"{s.rel}:{s.line(pos)}")
     return edges
 

@@ -8,8 +8,7 @@ use crate::guard::{Actor, SessionUser};
 use crate::live::ssr::Events;
 use crate::state::{AppState, Config};
 
-/// An open transaction on either backend.
-pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+pub use crate::db::Tx;
 
 /// The shared resources a service may use.
 #[derive(Clone, Debug)]

@@ -6,6 +6,9 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// An open transaction on either backend.
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -5,8 +5,9 @@
 use app::context::{Ctx, RequestUser};
 use app::error::AppError;
 use app::guard::{Actor, Role};
+use app::open_data::{FeedLang, FeedQuery};
 use app::state::AppState;
-use axum::extract::{FromRequestParts, Multipart, State};
+use axum::extract::{FromRequestParts, Multipart, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use http::request::Parts;
@@ -127,7 +128,7 @@ pub async fn open_data_file(
 ) -> Result<Response, AppError> {
     let assembly: app::ids::AssemblyId =
         assembly.parse().map_err(|_| AppError::User(app::error::ErrorCode::NotFound))?;
-    let f = app::open_data::export::file(&state.db, assembly, &file).await?;
+    let f = app::open_data::service::file(&Ctx::from(&state), app::db::now(), assembly, &file).await?;
     let headers = [
         (header::CONTENT_TYPE, f.content_type.to_owned()),
         (header::CONTENT_DISPOSITION, f.disposition),
@@ -136,25 +137,44 @@ pub async fn open_data_file(
     Ok((headers, f.body).into_response())
 }
 
-fn atom(xml: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], xml)
-        .into_response()
+/// The feed's language: `?lang=` if it names one, else the reader's (cookie, then browser).
+fn feed_lang(query: &FeedQuery, headers: &http::HeaderMap) -> FeedLang {
+    FeedLang::choose(query.lang.as_deref(), || app::i18n_texts::request_locale(headers))
+}
+
+fn atom(lang: FeedLang, xml: String) -> Response {
+    let mut response = (
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        xml,
+    )
+        .into_response();
+    if !lang.in_address {
+        // Negotiated: caches must keep one copy per language.
+        response.headers_mut().insert(header::VARY, http::HeaderValue::from_static("accept-language, cookie"));
+    }
+    response
 }
 
 /// The assembly's decisions and its commitments' progress, as an Atom feed.
 pub async fn assembly_feed(
     State(state): State<AppState>,
     Id(id): Id<app::ids::AssemblyId>,
+    Query(query): Query<FeedQuery>,
+    headers: http::HeaderMap,
 ) -> Result<Response, AppError> {
-    Ok(atom(app::open_data::export::assembly_feed(&state.db, &state.config.public_url, id).await?))
+    let lang = feed_lang(&query, &headers);
+    Ok(atom(lang, app::open_data::service::assembly_feed(&Ctx::from(&state), lang, id).await?))
 }
 
 /// A commitment's changes and progress updates, as an Atom feed.
 pub async fn commitment_feed(
     State(state): State<AppState>,
     Id(id): Id<app::ids::CommitmentId>,
+    Query(query): Query<FeedQuery>,
+    headers: http::HeaderMap,
 ) -> Result<Response, AppError> {
-    Ok(atom(app::open_data::export::commitment_feed(&state.db, &state.config.public_url, id).await?))
+    let lang = feed_lang(&query, &headers);
+    Ok(atom(lang, app::open_data::service::commitment_feed(&Ctx::from(&state), lang, id).await?))
 }
 
 pub async fn health(State(state): State<AppState>) -> Response {

@@ -489,6 +489,12 @@ fn atom_entries(xml: &str, self_url: &str) -> Vec<(String, String, String, Strin
     out
 }
 
+/// Whether caches are told that the answer depends on the reader's language.
+fn varies_by_language(r: &common::Reply) -> bool {
+    let vary: Vec<&str> = r.headers.get_all("vary").iter().filter_map(|v| v.to_str().ok()).collect();
+    vary.iter().any(|v| v.contains("accept-language")) && vary.iter().any(|v| v.contains("cookie"))
+}
+
 async fn feeds_are_valid_atom_and_the_page_lists_every_file(app: TestApp) {
     let w = world(&app).await;
     let a = w.a.id;
@@ -524,6 +530,28 @@ async fn feeds_are_valid_atom_and_the_page_lists_every_file(app: TestApp) {
     assert!(titles.contains(&"Engagement publié : Rappeler chaque appel manqué sous 48 heures"), "{titles:?}");
     assert!(titles.contains(&"Statut : Prévu → En cours"), "{titles:?}");
     assert!(titles.contains(&"Avancement : Rappeler chaque appel manqué sous 48 heures"), "{titles:?}");
+
+    // In English: asked by the address (which the feed then names as its own), or by the
+    // reader's language choice (the address stays plain, and caches keep one per language).
+    let path = format!("/assemblies/{a}/feed.atom?lang=en");
+    let r = app.browser().get(&path).await;
+    assert!(!varies_by_language(&r), "the address fixes the language");
+    assert!(r.body.contains("xml:lang=\"en\""), "{}", r.body);
+    let entries = atom_entries(&r.body, &format!("{}{path}", app.base));
+    let titles: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert!(titles.contains(&"Vote: 1 objective adopted, 1 rejected"), "{titles:?}");
+    assert!(titles.contains(&"Progress: Rappeler chaque appel manqué sous 48 heures"), "{titles:?}");
+    let english = app.browser();
+    assert_eq!(english.get("/lang/en?next=%2F").await.status, 303);
+    let path = format!("/commitments/{}/feed.atom", w.commitment);
+    let r = english.get(&path).await;
+    assert!(varies_by_language(&r), "{:?}", r.headers);
+    let entries = atom_entries(&r.body, &format!("{}{path}", app.base));
+    let titles: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert!(titles.contains(&"Status: Planned → In progress"), "{titles:?}");
+    assert!(titles.contains(&"Commitment published: Rappeler chaque appel manqué sous 48 heures"), "{titles:?}");
+    let r = app.browser().get(&format!("{path}?lang=xx")).await;
+    assert!(r.body.contains("xml:lang=\"fr\"") && varies_by_language(&r), "an unknown language is ignored");
 
     for path in ["/assemblies/99999/feed.atom", "/commitments/99999/feed.atom", "/commitments/x/feed.atom"] {
         assert_eq!(app.browser().get(path).await.status, 404, "{path}");

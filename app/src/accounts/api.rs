@@ -1,11 +1,11 @@
 //! Account server functions: sign-in, invitations, first admin, profile, account admin.
 //! Each checks the caller on the server and writes an audit event with its change.
+use super::SessionUser;
 #[cfg(feature = "ssr")]
 use super::{
     service::{self, AccountForm},
     session,
 };
-use super::{Membership, SessionUser};
 #[cfg(feature = "ssr")]
 use crate::context::{call, request_cookie};
 use crate::error::AppError;
@@ -13,27 +13,8 @@ use crate::error::AppError;
 use crate::forms::finish;
 use crate::ids::{AssemblyId, UserId};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvitationDetails {
-    pub assembly_id: AssemblyId,
-    pub assembly_name: String,
-    pub town: String,
-    pub role: super::Role,
-    pub invitee_name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Account {
-    pub id: UserId,
-    pub display_name: String,
-    pub login: String,
-    pub is_admin: bool,
-    pub disabled: bool,
-    pub created_at: i64,
-    pub memberships: Vec<Membership>,
-}
+pub use super::{Account, InvitationDetails};
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<SessionUser>, AppError> {

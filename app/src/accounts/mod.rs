@@ -10,6 +10,7 @@ pub mod session;
 pub mod store;
 
 use crate::error::ErrorCode;
+use crate::ids::{AssemblyId, UserId};
 
 pub use crate::guard::{Membership, Role, SessionUser};
 
@@ -177,4 +178,25 @@ mod tests {
             Some(lockout::WINDOW - 5)
         );
     }
+}
+
+/// An invitation as its link's page shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InvitationDetails {
+    pub assembly_id: AssemblyId,
+    pub assembly_name: String,
+    pub town: String,
+    pub role: Role,
+    pub invitee_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Account {
+    pub id: UserId,
+    pub display_name: String,
+    pub login: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub memberships: Vec<Membership>,
 }

@@ -2,10 +2,12 @@
 //! one's profile and password, and the admins' account management. Each takes the context,
 //! the acting person and the time; a new session comes back as its token, for the caller
 //! to put in a cookie.
-use super::api::{Account, InvitationDetails};
 use super::session::{self, hash_password, hash_token, reject_weak_password, verify_password};
 use super::store::{self, NewUser};
-use super::{check_new_password, lockout, parse_optional_email, DisplayName, LoginName, Role, SessionUser};
+use super::{
+    check_new_password, lockout, parse_optional_email, Account, DisplayName, InvitationDetails, LoginName, Role,
+    SessionUser,
+};
 use crate::audit::store::{record_at, Event};
 use crate::context::{Ctx, Tx};
 use crate::error::{AppError, ErrorCode, Validator};

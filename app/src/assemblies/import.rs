@@ -3,12 +3,17 @@
 //! optional header row, UTF-8 with or without BOM, and answer with a CSV of one invitation
 //! link per accepted row and a reason for every rejected one. The use case itself is
 //! `service::import_members`; the HTTP route is the server's.
-use super::service::ImportedRow;
 use crate::accounts::{parse_optional_email, DisplayName};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Locale;
 use crate::i18n_texts::error_text;
 use leptos_i18n::td_string;
+
+/// What the import made of one row: its invitation link, or the reason it was refused.
+pub struct ImportedRow {
+    pub row: CsvRow,
+    pub link: Result<String, ErrorCode>,
+}
 
 pub const MAX_ROWS: usize = 2000;
 pub const MAX_BYTES: usize = 1024 * 1024;

@@ -1,6 +1,6 @@
 //! Assemblies' use cases: listing them (public), creating one, and inviting people one by
 //! one or from a CSV of members (admins). An invitation's link is shown once, at creation.
-use super::import::CsvRow;
+use super::import::{CsvRow, ImportedRow};
 use super::store::{self, NewAssembly, NewInvitation};
 use super::{
     parse_assembly_name, parse_description, parse_town, parse_valid_days, Assembly, CreatedInvitation, Invitation,
@@ -157,12 +157,6 @@ pub async fn revoke_invitation(ctx: &Ctx, actor: &Actor, now: i64, id: Invitatio
     Ok(())
 }
 
-/// What the import made of one row: its invitation link, or the reason it was refused.
-pub struct ImportedRow {
-    pub row: CsvRow,
-    pub link: Result<String, ErrorCode>,
-}
-
 /// Invites every accepted row of a members' CSV, in one transaction (audited once).
 #[tracing::instrument(skip_all)]
 pub async fn import_members(
@@ -195,4 +189,10 @@ pub async fn import_members(
     record_at(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// The assembly's name and support threshold; not found if there is none. Other domains
+/// ask here rather than read the assemblies table themselves.
+pub async fn name_and_threshold(ctx: &Ctx, assembly: AssemblyId) -> Result<(String, i64), AppError> {
+    store::name_and_threshold(&ctx.db, assembly).await?.ok_or(AppError::User(ErrorCode::NotFound))
 }

@@ -154,3 +154,11 @@ pub async fn revoke_invitation(tx: &mut Tx<'_>, id: InvitationId, now: i64) -> R
     .await?;
     Ok(row.map(|(a,)| a))
 }
+
+/// The assembly's name and support threshold.
+pub async fn name_and_threshold(db: &Db, assembly: AssemblyId) -> Result<Option<(String, i64)>, AppError> {
+    Ok(sqlx::query_as("select name, support_threshold from assemblies where id = $1")
+        .bind(assembly)
+        .fetch_optional(&db.pool)
+        .await?)
+}

@@ -302,8 +302,7 @@ pub async fn outcomes(
     assembly: AssemblyId,
     (channel, status): (Option<&str>, Option<&str>),
 ) -> Result<Outcomes, AppError> {
-    let (assembly_name, _) =
-        crate::objectives::store::assembly_threshold(&ctx.db, assembly).await?.ok_or_else(not_found)?;
+    let (assembly_name, _) = crate::assemblies::service::name_and_threshold(ctx, assembly).await?;
     let today = today(now);
     let channel = channel.filter(|c| !c.is_empty()).and_then(|c| Channel::parse(c).ok());
     let wanted = status.and_then(|s| Shown::parse(s).ok());

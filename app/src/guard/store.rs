@@ -2,7 +2,7 @@
 //! an assembly. Called inside the transaction that writes, so a suspension decided a moment
 //! earlier applies to the very next action.
 use super::{Actor, SessionUser};
-use crate::context::Tx;
+use crate::db::Tx;
 use crate::error::{AppError, ErrorCode};
 use crate::ids::{AssemblyId, UserId};
 

@@ -130,55 +130,39 @@ fn QueueView(
     lift: ServerAction<LiftSuspension>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let feedback = use_feedback(moderate);
-    let suspend_feedback = use_feedback(suspend);
-    let threshold = ServerAction::<crate::objectives::api::SetSupportThreshold>::new();
-    let threshold_feedback = use_feedback(threshold);
-    let Queue { assembly_name, threshold: current_threshold, items, suspensions, log, members } = q;
-    // Nobody suspends themselves (the server refuses it too).
-    let me = crate::layout::use_current_user().with_untracked(|u| u.as_ref().map(|u| u.id));
-    let members: Vec<(UserId, String)> = members.into_iter().filter(|(id, _)| Some(*id) != me).collect();
-    let count = items.len();
-    let (no_items, no_suspensions, no_log) = (items.is_empty(), suspensions.is_empty(), log.is_empty());
+    let Queue { assembly_name, threshold, items, suspensions, log, members } = q;
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), moderation.queue_title).to_string() />
         <p><A href=format!("/assemblies/{assembly}")>{assembly_name}</A></p>
         <h1>{t!(i18n, moderation.queue_title)}</h1>
+        <ReportedSection items assembly moderate />
+        <SuspensionsSection suspensions members assembly suspend lift />
+        <ThresholdSection threshold assembly />
+        <LogSection log />
+    }
+}
+
+/// Reported content, and the bulk form to hide, restore or dismiss it.
+#[component]
+fn ReportedSection(
+    items: Vec<QueueItem>,
+    assembly: crate::ids::AssemblyId,
+    moderate: ServerAction<Moderate>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_feedback(moderate);
+    let count = items.len();
+    let empty = items.is_empty();
+    view! {
         <section aria-labelledby="queue-heading">
             <h2 id="queue-heading">{t!(i18n, moderation.reported, count = move || count)}</h2>
-            {no_items.then(|| view! { <p>{t!(i18n, moderation.queue_empty)}</p> })}
-            {(!no_items).then(|| view! {
+            {empty.then(|| view! { <p>{t!(i18n, moderation.queue_empty)}</p> })}
+            {(!empty).then(|| view! {
                 <ActionForm action=moderate attr:novalidate=true attr:class="queue-form">
                     <FormError feedback />
                     <input type="hidden" name="assembly_id" value=assembly />
                     <ul class="card-list queue">
-                        {items.into_iter().enumerate().map(|(i, item)| {
-                            let key = item.target.key();
-                            let box_id = format!("select-{key}");
-                            let state = moderation_text(locale, &item.moderation);
-                            view! {
-                                <li class="card">
-                                    <p class="queue-select">
-                                        <input type="checkbox" id=box_id.clone() name=format!("items[{i}]") value=key.clone() />
-                                        <label for=box_id>
-                                            {match item.target { Target::Objective(_) => t_string!(i18n, moderation.kind_objective), Target::Comment(_) => t_string!(i18n, moderation.kind_comment) }}
-                                            " · "{item.author.clone()}
-                                        </label>
-                                    </p>
-                                    <p><A href=format!("/objectives/{}", item.objective_id)>{item.objective_title.clone()}</A></p>
-                                    <blockquote class="excerpt">{item.excerpt.clone()}</blockquote>
-                                    {state.map(|s| view! { <p class="moderation-notice">{s}</p> })}
-                                    <p class="muted">
-                                        {item.reasons.iter().map(|(r, n)| format!("{} × {}", reason_name(locale, *r), n)).collect::<Vec<_>>().join(", ")}
-                                        {item.first_reported_at.map(|at| format!(" · {}", format_datetime(at)))}
-                                    </p>
-                                    {(!item.details.is_empty()).then(|| view! {
-                                        <ul class="report-details">{item.details.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
+                        {items.into_iter().enumerate().map(|(i, item)| view! { <QueueCard i item /> }).collect_view()}
                     </ul>
                     <fieldset class="bulk">
                         <legend>{t!(i18n, moderation.bulk)}</legend>
@@ -199,9 +183,59 @@ fn QueueView(
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// One reported item: what, by whom, why (reasons and notes, never who reported).
+#[component]
+fn QueueCard(i: usize, item: QueueItem) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let key = item.target.key();
+    let box_id = format!("select-{key}");
+    let state = moderation_text(locale, &item.moderation);
+    let kind = match item.target {
+        Target::Objective(_) => td_string!(locale, moderation.kind_objective),
+        Target::Comment(_) => td_string!(locale, moderation.kind_comment),
+    };
+    let reasons =
+        item.reasons.iter().map(|(r, n)| format!("{} × {}", reason_name(locale, *r), n)).collect::<Vec<_>>().join(", ");
+    view! {
+        <li class="card">
+            <p class="queue-select">
+                <input type="checkbox" id=box_id.clone() name=format!("items[{i}]") value=key.clone() />
+                <label for=box_id>{kind}" · "{item.author.clone()}</label>
+            </p>
+            <p><A href=format!("/objectives/{}", item.objective_id)>{item.objective_title.clone()}</A></p>
+            <blockquote class="excerpt">{item.excerpt.clone()}</blockquote>
+            {state.map(|s| view! { <p class="moderation-notice">{s}</p> })}
+            <p class="muted">{reasons}{item.first_reported_at.map(|at| format!(" · {}", format_datetime(at)))}</p>
+            {(!item.details.is_empty()).then(|| view! {
+                <ul class="report-details">{item.details.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+            })}
+        </li>
+    }
+}
+
+/// Current suspensions (each can be lifted) and the form to suspend a member.
+#[component]
+fn SuspensionsSection(
+    suspensions: Vec<Suspension>,
+    members: Vec<(UserId, String)>,
+    assembly: crate::ids::AssemblyId,
+    suspend: ServerAction<SuspendMember>,
+    lift: ServerAction<LiftSuspension>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_feedback(suspend);
+    // Nobody suspends themselves (the server refuses it too).
+    let me = crate::layout::use_current_user().with_untracked(|u| u.as_ref().map(|u| u.id));
+    let members: Vec<(UserId, String)> = members.into_iter().filter(|(id, _)| Some(*id) != me).collect();
+    let none = suspensions.is_empty();
+    view! {
         <section class="panel" aria-labelledby="suspend-heading">
             <h2 id="suspend-heading">{t!(i18n, moderation.suspensions)}</h2>
-            {no_suspensions.then(|| view! { <p>{t!(i18n, moderation.no_suspension)}</p> })}
+            {none.then(|| view! { <p>{t!(i18n, moderation.no_suspension)}</p> })}
             <ul>
                 {suspensions.into_iter().map(|s| view! {
                     <li>
@@ -215,39 +249,59 @@ fn QueueView(
             </ul>
             {(!members.is_empty()).then(|| view! {
                 <ActionForm action=suspend attr:novalidate=true>
-                    <FormError feedback=suspend_feedback />
+                    <FormError feedback />
                     <input type="hidden" name="assembly_id" value=assembly />
                     <div class="field">
                         <label for="suspend-user">{t!(i18n, moderation.member)}</label>
                         <select id="suspend-user" name="user_id">
-                            {members.into_iter().map(|(id, name)| view! { <option value=id.0>{name}</option> }).collect_view()}
+                            {members.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                         </select>
                     </div>
-                    <Field name="days" kind="number" feedback=suspend_feedback value="7".to_owned()
+                    <Field name="days" kind="number" feedback value="7".to_owned()
                         label=label(move || t!(i18n, moderation.days, max = move || SUSPENSION_MAX_DAYS).into_any()) />
-                    <Field name="reason" feedback=suspend_feedback maxlength=DETAILS_MAX value=String::new()
+                    <Field name="reason" feedback maxlength=DETAILS_MAX value=String::new()
                         label=label(move || t!(i18n, moderation.suspension_reason).into_any()) />
                     <button type="submit" class="button button-danger">{t!(i18n, moderation.suspend)}</button>
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// The support threshold an objective needs to be ready for the agenda.
+#[component]
+fn ThresholdSection(threshold: i64, assembly: crate::ids::AssemblyId) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<crate::objectives::api::SetSupportThreshold>::new();
+    let feedback = use_feedback(action);
+    view! {
         <section class="panel" aria-labelledby="threshold-heading">
             <h2 id="threshold-heading">{t!(i18n, moderation.threshold_title)}</h2>
-            <ActionForm action=threshold attr:novalidate=true>
-                <FormError feedback=threshold_feedback />
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
                 <input type="hidden" name="assembly_id" value=assembly />
-                <Field name="threshold" kind="number" feedback=threshold_feedback value=current_threshold.to_string()
+                <Field name="threshold" kind="number" feedback value=threshold.to_string()
                     label=label(move || t!(i18n, moderation.threshold_label).into_any()) />
                 <button type="submit" class="button">{t!(i18n, moderation.save)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The moderation log, in words.
+#[component]
+fn LogSection(log: Vec<LogEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let empty = log.is_empty();
+    view! {
         <section aria-labelledby="log-heading">
             <h2 id="log-heading">{t!(i18n, moderation.log)}</h2>
-            {no_log.then(|| view! { <p>{t!(i18n, moderation.log_empty)}</p> })}
+            {empty.then(|| view! { <p>{t!(i18n, moderation.log_empty)}</p> })}
             <ul class="log">
                 {log.into_iter().map(|e| view! {
                     <li>
-                        {format_datetime(e.created_at)}" · "{e.actor.clone().unwrap_or_else(|| t_string!(i18n, moderation.automatic).to_owned())}
+                        {format_datetime(e.created_at)}" · "{e.actor.clone().unwrap_or_else(|| td_string!(locale, moderation.automatic).to_owned())}
                         " · "{log_action(locale, &e.action)}" · "{log_target(locale, &e.target_type)}{e.target_id.map(|i| format!(" {}{i}", td_string!(locale, moderation.number_prefix)))}
                     </li>
                 }).collect_view()}

@@ -15,7 +15,7 @@ fn not_found() -> AppError {
 }
 
 async fn assembly_name(ctx: &Ctx, assembly: AssemblyId) -> Result<(String, i64), AppError> {
-    crate::objectives::store::assembly_threshold(&ctx.db, assembly).await?.ok_or_else(not_found)
+    crate::assemblies::service::name_and_threshold(ctx, assembly).await
 }
 
 /// A member reports content; reports from three different members hide it pending review.

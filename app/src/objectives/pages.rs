@@ -373,61 +373,88 @@ fn ObjectiveView(
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let hidden_text = moderation_text(locale, &o.moderation);
-    let v = o.viewer;
     let heading = if o.title.is_empty() { hidden_text.clone().unwrap_or_default() } else { o.title.clone() };
-    let (supports, threshold) = (o.supports, o.threshold);
-    let ready = o.moderation.is_visible() && ready_for_agenda(o.status, supports, threshold);
-    let status_feedback = use_feedback(status);
-    let support_feedback = use_feedback(support);
-    let similar = o.similar.clone();
+    let v = o.viewer;
+    let (assembly, assembly_name) = (o.assembly_id, o.assembly_name.clone());
     view! {
         <Title text=heading.clone() />
-        <p><A href=format!("/assemblies/{}", o.assembly_id)>{o.assembly_name.clone()}</A></p>
+        <p><A href=format!("/assemblies/{assembly}")>{assembly_name}</A></p>
         <article class="objective" aria-labelledby="objective-title">
             <h1 id="objective-title">{heading}</h1>
-            <p class="meta">
-                <StatusBadge status=o.status />
-                " "<span class="badge channel">{channel_name(locale, o.channel)}</span>
-                {ready.then(|| view! { " "<span class="badge ready">{t!(i18n, objectives.ready)}</span> })}
-                {o.locked.then(|| view! { " "<span class="badge locked">{t!(i18n, moderation.locked)}</span> })}
-            </p>
-            <p class="muted">
-                {t!(i18n, objectives.by, author = { let a = o.author.clone(); move || a.clone() })}
-                {o.published_at.map(|at| view! { " · "{t!(i18n, objectives.published_on, date = move || format_date(at))} })}
-                {(o.version > 1).then(|| view! { " · "{t!(i18n, objectives.edited_on, date = { let at = o.updated_at; move || format_datetime(at) })} })}
-                " · "<A href=format!("/objectives/{}/history", o.id)>{t!(i18n, objectives.history_link, count = { let n = o.version; move || n })}</A>
-            </p>
-            {(!o.votes.is_empty()).then(|| view! {
-                <p class="votes-of">{t!(i18n, voting.put_to_vote)}" "
-                    {o.votes.clone().into_iter().map(|(round, method, closed)| view! {
-                        <A href=format!("/rounds/{round}")>{crate::voting::pages::method_name(locale, method)}" ("
-                            {if closed { t_string!(i18n, voting.closed) } else { t_string!(i18n, voting.open) }}")"</A>" "
-                    }).collect_view()}
-                </p>
-            })}
-            {o.commitment.map(|c| view! { <p class="notice"><A href=format!("/commitments/{c}")>{t!(i18n, commitments.follow)}</A></p> })}
+            <ObjectiveMeta o=o.clone() />
             {hidden_text.clone().map(|text| view! { <p class="moderation-notice" role="note">{text}</p> })}
-            {(o.status == Status::Draft).then(|| view! {
-                <div class="notice" role="note">
-                    <p>{t!(i18n, objectives.draft_notice)}</p>
-                    {(!similar.is_empty()).then(|| view! {
-                        <p>{t!(i18n, objectives.similar_intro)}</p>
-                        <ul>{similar.into_iter().map(|s| view! { <li><a href=format!("/objectives/{}", s.id)>{s.title}</a></li> }).collect_view()}</ul>
-                    })}
-                </div>
-            })}
+            {(o.status == Status::Draft).then(|| view! { <DraftNotice similar=o.similar.clone() /> })}
             {(!o.body_html.is_empty()).then(|| view! { <div class="prose" inner_html=o.body_html.clone()></div> })}
             {(!o.target.is_empty()).then(|| view! {
                 <p class="target"><strong>{t!(i18n, objectives.target_label)}</strong>" "{o.target.clone()}</p>
             })}
         </article>
+        <SupportBox o=o.clone() support />
+        {(v.is_author || v.moderator || v.can_act()).then(|| view! { <ObjectiveActions o=o.clone() status lock refresh /> })}
+    }
+}
+
+/// Status, channel, badges, author and dates, and the links to its history, its votes and
+/// its commitment.
+#[component]
+fn ObjectiveMeta(o: Objective) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let ready = o.moderation.is_visible() && ready_for_agenda(o.status, o.supports, o.threshold);
+    view! {
+        <p class="meta">
+            <StatusBadge status=o.status />
+            " "<span class="badge channel">{channel_name(locale, o.channel)}</span>
+            {ready.then(|| view! { " "<span class="badge ready">{t!(i18n, objectives.ready)}</span> })}
+            {o.locked.then(|| view! { " "<span class="badge locked">{t!(i18n, moderation.locked)}</span> })}
+        </p>
+        <p class="muted">
+            {t!(i18n, objectives.by, author = { let a = o.author.clone(); move || a.clone() })}
+            {o.published_at.map(|at| view! { " · "{t!(i18n, objectives.published_on, date = move || format_date(at))} })}
+            {(o.version > 1).then(|| view! { " · "{t!(i18n, objectives.edited_on, date = { let at = o.updated_at; move || format_datetime(at) })} })}
+            " · "<A href=format!("/objectives/{}/history", o.id)>{t!(i18n, objectives.history_link, count = { let n = o.version; move || n })}</A>
+        </p>
+        {(!o.votes.is_empty()).then(|| view! {
+            <p class="votes-of">{t!(i18n, voting.put_to_vote)}" "
+                {o.votes.clone().into_iter().map(|(round, method, closed)| view! {
+                    <A href=format!("/rounds/{round}")>{crate::voting::texts::method_name(locale, method)}" ("
+                        {if closed { t_string!(i18n, voting.closed) } else { t_string!(i18n, voting.open) }}")"</A>" "
+                }).collect_view()}
+            </p>
+        })}
+        {o.commitment.map(|c| view! { <p class="notice"><A href=format!("/commitments/{c}")>{t!(i18n, commitments.follow)}</A></p> })}
+    }
+}
+
+/// What the author of a draft sees: only they see it, and the objectives it may repeat.
+#[component]
+fn DraftNotice(similar: Vec<Similar>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notice" role="note">
+            <p>{t!(i18n, objectives.draft_notice)}</p>
+            {(!similar.is_empty()).then(|| view! {
+                <p>{t!(i18n, objectives.similar_intro)}</p>
+                <ul>{similar.into_iter().map(|s| view! { <li><a href=format!("/objectives/{}", s.id)>{s.title}</a></li> }).collect_view()}</ul>
+            })}
+        </div>
+    }
+}
+
+/// The supports against the threshold, and the button to give or withdraw one's own.
+#[component]
+fn SupportBox(o: Objective, support: ServerAction<SupportObjective>) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_feedback(support);
+    let (supports, threshold, v) = (o.supports, o.threshold, o.viewer);
+    view! {
         <section class="panel support-box" aria-labelledby="support-heading">
             <h2 id="support-heading">{t!(i18n, objectives.supports_heading)}</h2>
             <p><strong>{t!(i18n, objectives.supports_of, count = move || supports, threshold = move || threshold)}</strong></p>
-            <FormError feedback=support_feedback />
+            <FormError feedback />
             {(o.status.supportable() && v.can_act()).then(|| view! {
                 <ActionForm action=support>
-                    <input type="hidden" name="objective_id" value=o.id.0 />
+                    <input type="hidden" name="objective_id" value=o.id />
                     <input type="hidden" name="support" value=(!v.supported).to_string() />
                     <button type="submit" class="button" class:button-secondary=v.supported>
                         {if v.supported { t_string!(i18n, objectives.unsupport) } else { t_string!(i18n, objectives.support) }}
@@ -439,53 +466,75 @@ fn ObjectiveView(
             })}
             {v.suspended_until.map(|until| view! { <p class="form-error">{t!(i18n, moderation.you_are_suspended, date = move || format_date(until))}</p> })}
         </section>
-        {(v.is_author || v.moderator || v.can_act()).then(|| view! {
-            <section class="panel actions" aria-labelledby="actions-heading">
-                <h2 id="actions-heading">{t!(i18n, objectives.actions)}</h2>
-                <FormError feedback=status_feedback />
-                <div class="action-row">
-                    {(v.is_author && o.status.editable()).then(|| view! {
-                        <A href=format!("/objectives/{}/edit", o.id) attr:class="button button-secondary">{t!(i18n, objectives.edit)}</A>
-                    })}
-                    {(v.is_author && o.status == Status::Draft).then(|| view! {
-                        <ActionForm action=status attr:class="inline-form">
-                            <input type="hidden" name="objective_id" value=o.id.0 />
-                            <input type="hidden" name="step" value="publish" />
-                            <button type="submit" class="button">{t!(i18n, objectives.publish)}</button>
-                        </ActionForm>
-                    })}
-                    {(v.is_author && o.status.withdrawable()).then(|| view! {
-                        <ActionForm action=status attr:class="inline-form">
-                            <input type="hidden" name="objective_id" value=o.id.0 />
-                            <input type="hidden" name="step" value="withdraw" />
-                            <button type="submit" class="button button-danger">{t!(i18n, objectives.withdraw)}</button>
-                        </ActionForm>
-                    })}
-                    {(v.moderator && o.status == Status::Proposed).then(|| view! {
-                        <ActionForm action=status attr:class="inline-form">
-                            <input type="hidden" name="objective_id" value=o.id.0 />
-                            <input type="hidden" name="step" value="open_discussion" />
-                            <button type="submit" class="button">{t!(i18n, objectives.open_discussion)}</button>
-                        </ActionForm>
-                    })}
-                    {(v.moderator && o.status != Status::Draft).then(|| view! {
-                        <ActionForm action=lock attr:class="inline-form">
-                            <input type="hidden" name="objective_id" value=o.id.0 />
-                            <input type="hidden" name="locked" value=(!o.locked).to_string() />
-                            <button type="submit" class="button button-secondary">
-                                {if o.locked { t_string!(i18n, moderation.unlock) } else { t_string!(i18n, moderation.lock) }}
-                            </button>
-                        </ActionForm>
-                    })}
-                </div>
-                {(v.can_act() && !v.is_author && o.status != Status::Draft && !matches!(o.moderation, crate::moderation::Moderation::Hidden { .. })).then(|| view! {
-                    <ReportForm target=Target::Objective(o.id.0) />
+    }
+}
+
+/// A one-button form taking a lifecycle step.
+#[component]
+fn StepButton(
+    status: ServerAction<ChangeObjectiveStatus>,
+    objective: ObjectiveId,
+    step: Step,
+    text: String,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=status attr:class="inline-form">
+            <input type="hidden" name="objective_id" value=objective />
+            <input type="hidden" name="step" value=step.as_str() />
+            <button type="submit" class="button" class:button-danger=danger>{text}</button>
+        </ActionForm>
+    }
+}
+
+/// What the author (edit, publish, withdraw) and facilitators (open the discussion, lock
+/// it, moderate) may do, and reporting for other members.
+#[component]
+fn ObjectiveActions(
+    o: Objective,
+    status: ServerAction<ChangeObjectiveStatus>,
+    lock: ServerAction<crate::moderation::api::LockDiscussion>,
+    refresh: RwSignal<u64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let feedback = use_feedback(status);
+    let v = o.viewer;
+    let hidden = matches!(o.moderation, crate::moderation::Moderation::Hidden { .. });
+    view! {
+        <section class="panel actions" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">{t!(i18n, objectives.actions)}</h2>
+            <FormError feedback />
+            <div class="action-row">
+                {(v.is_author && o.status.editable()).then(|| view! {
+                    <A href=format!("/objectives/{}/edit", o.id) attr:class="button button-secondary">{t!(i18n, objectives.edit)}</A>
+                })}
+                {(v.is_author && o.status == Status::Draft).then(|| view! {
+                    <StepButton status objective=o.id step=Step::Publish text=td_string!(locale, objectives.publish).to_owned() />
+                })}
+                {(v.is_author && o.status.withdrawable()).then(|| view! {
+                    <StepButton status objective=o.id step=Step::Withdraw danger=true text=td_string!(locale, objectives.withdraw).to_owned() />
+                })}
+                {(v.moderator && o.status == Status::Proposed).then(|| view! {
+                    <StepButton status objective=o.id step=Step::OpenDiscussion text=td_string!(locale, objectives.open_discussion).to_owned() />
                 })}
                 {(v.moderator && o.status != Status::Draft).then(|| view! {
-                    <ModerateForm assembly=o.assembly_id.0 target=Target::Objective(o.id.0) hidden=!o.moderation.is_visible() refresh />
+                    <ActionForm action=lock attr:class="inline-form">
+                        <input type="hidden" name="objective_id" value=o.id />
+                        <input type="hidden" name="locked" value=(!o.locked).to_string() />
+                        <button type="submit" class="button button-secondary">
+                            {if o.locked { t_string!(i18n, moderation.unlock) } else { t_string!(i18n, moderation.lock) }}
+                        </button>
+                    </ActionForm>
                 })}
-            </section>
-        })}
+            </div>
+            {(v.can_act() && !v.is_author && o.status != Status::Draft && !hidden).then(|| view! {
+                <ReportForm target=Target::Objective(o.id.0) />
+            })}
+            {(v.moderator && o.status != Status::Draft).then(|| view! {
+                <ModerateForm assembly=o.assembly_id.0 target=Target::Objective(o.id.0) hidden=!o.moderation.is_visible() refresh />
+            })}
+        </section>
     }
 }
 

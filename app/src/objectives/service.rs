@@ -28,7 +28,7 @@ async fn visible(ctx: &Ctx, actor: &Actor, id: ObjectiveId) -> Result<ObjectiveR
 }
 
 async fn threshold_of(ctx: &Ctx, assembly: AssemblyId) -> Result<i64, AppError> {
-    Ok(store::assembly_threshold(&ctx.db, assembly).await?.ok_or_else(not_found)?.1)
+    Ok(crate::assemblies::service::name_and_threshold(ctx, assembly).await?.1)
 }
 
 #[tracing::instrument(skip_all, fields(assembly = assembly.0))]
@@ -80,7 +80,7 @@ pub async fn get(ctx: &Ctx, actor: &Actor, now: i64, id: ObjectiveId) -> Result<
     let votes = store::rounds_of(&ctx.db, id)
         .await?
         .into_iter()
-        .filter_map(|r| Some((r.id, crate::voting::Method::parse(&r.method).ok()?, r.status == "closed")))
+        .map(|r| (r.id, r.method, r.status == crate::voting::RoundStatus::Closed))
         .collect();
     Ok(Objective {
         id: row.id,

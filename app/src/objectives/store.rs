@@ -55,14 +55,6 @@ pub async fn objective_in(tx: &mut Tx<'_>, id: ObjectiveId) -> Result<Option<Obj
     Ok(sqlx::query_as(&format!("{SELECT} where o.id = $1")).bind(id).fetch_optional(&mut **tx).await?)
 }
 
-/// The assembly's name and support threshold.
-pub async fn assembly_threshold(db: &Db, assembly: AssemblyId) -> Result<Option<(String, i64)>, AppError> {
-    Ok(sqlx::query_as("select name, support_threshold from assemblies where id = $1")
-        .bind(assembly)
-        .fetch_optional(&db.pool)
-        .await?)
-}
-
 pub async fn set_threshold(tx: &mut Tx<'_>, assembly: AssemblyId, threshold: i64) -> Result<(), AppError> {
     sqlx::query("update assemblies set support_threshold = $1 where id = $2")
         .bind(threshold)
@@ -182,8 +174,10 @@ pub async fn supported_by(db: &Db, id: ObjectiveId, user: UserId) -> Result<bool
 #[derive(sqlx::FromRow)]
 pub struct RoundLink {
     pub id: RoundId,
-    pub method: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub method: crate::voting::Method,
+    #[sqlx(try_from = "String")]
+    pub status: crate::voting::RoundStatus,
 }
 
 /// The vote rounds the objective was put to, oldest first.

@@ -1,5 +1,6 @@
 //! An Atom 1.0 feed writer (RFC 4287), small and pure: the caller gives the entries, the
-//! public URL and the clock. Every text is escaped; characters XML 1.0 forbids are dropped.
+//! public URL, the clock and the language. Every text is escaped; characters XML 1.0
+//! forbids are dropped.
 
 /// ISO 8601 / RFC 3339 in UTC: `2026-12-10T17:30:00Z`.
 pub fn rfc3339(ts: i64) -> String {
@@ -48,6 +49,8 @@ pub struct Entry {
 }
 
 pub struct Feed {
+    /// The language of its texts (`fr`, `en`), as `xml:lang`.
+    pub lang: &'static str,
     /// The feed's own URL, also its id.
     pub self_url: String,
     pub title: String,
@@ -65,7 +68,7 @@ pub fn write(feed: &Feed) -> String {
     let updated = feed.entries.iter().map(|e| e.updated).max().unwrap_or(feed.since);
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n");
+    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", escape(feed.lang)));
     out.push_str(&format!("  <id>{}</id>\n", escape(&feed.self_url)));
     out.push_str(&format!("  <title>{}</title>\n", escape(&feed.title)));
     if !feed.subtitle.is_empty() {
@@ -111,6 +114,7 @@ mod tests {
     #[test]
     fn a_feed_has_its_id_title_updated_self_link_author_and_escaped_entries() {
         let feed = Feed {
+            lang: "fr",
             self_url: "https://concerto.example.fr/assemblies/1/feed.atom".into(),
             title: "Décisions — <Val-de-Brise>".into(),
             subtitle: String::new(),
@@ -129,13 +133,15 @@ mod tests {
         assert!(
             xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"")
         );
+        assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n"));
         assert!(xml.contains("<title>Décisions — &lt;Val-de-Brise&gt;</title>"));
         assert!(xml.contains("<updated>2026-12-10T17:30:00Z</updated>\n  <link rel=\"self\""));
         assert!(xml.contains("<author><name>Assemblée &amp; co</name></author>"));
         assert!(xml.contains("href=\"https://concerto.example.fr/rounds/4?a=1&amp;b=2\""));
         assert!(xml.contains("<content type=\"html\">&lt;p&gt;Oui : 3&lt;/p&gt;</content>"));
         assert_eq!(xml.matches("<entry>").count(), 1);
-        let empty = write(&Feed { entries: Vec::new(), ..feed });
+        let empty = write(&Feed { entries: Vec::new(), lang: "en", ..feed });
         assert!(empty.contains("<updated>1970-01-01T00:00:10Z</updated>"), "an empty feed dates from its start");
+        assert!(empty.contains("xml:lang=\"en\""), "the feed says its language");
     }
 }

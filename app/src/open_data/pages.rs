@@ -45,6 +45,7 @@ pub fn OpenDataPage() -> impl IntoView {
                 })}
             </Suspense>
             <p>{t!(i18n, open_data.feeds_note)}</p>
+            <p>{t!(i18n, open_data.feeds_lang)}</p>
         </section>
         <section aria-labelledby="columns-heading">
             <h2 id="columns-heading">{t!(i18n, open_data.columns)}</h2>

@@ -32,8 +32,7 @@ async fn facilitated(tx: &mut Tx<'_>, actor: &Actor, sitting: SittingId) -> Resu
 }
 
 pub async fn list(ctx: &Ctx, actor: &Actor, assembly: AssemblyId) -> Result<SittingList, AppError> {
-    let (assembly_name, _) =
-        crate::objectives::store::assembly_threshold(&ctx.db, assembly).await?.ok_or_else(not_found)?;
+    let (assembly_name, _) = crate::assemblies::service::name_and_threshold(ctx, assembly).await?;
     let (mut upcoming, mut past): (Vec<_>, Vec<_>) =
         store::summaries(&ctx.db, assembly).await?.into_iter().partition(|s| s.status != SittingStatus::Closed);
     past.reverse();
@@ -59,7 +58,7 @@ pub async fn plan(
     assembly: AssemblyId,
     form: &PlanForm<'_>,
 ) -> Result<SittingId, AppError> {
-    crate::objectives::store::assembly_threshold(&ctx.db, assembly).await?.ok_or_else(not_found)?;
+    crate::assemblies::service::name_and_threshold(ctx, assembly).await?;
     actor.must_moderate(assembly)?;
     let mut v = Validator::default();
     let title = v.check("title", parse_title(form.title));

@@ -8,11 +8,13 @@ pub mod api;
 pub mod chain;
 pub mod charts;
 pub mod pages;
+pub mod results;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod tally;
+pub mod texts;
 
 use crate::error::ErrorCode;
 use crate::guard::Person;

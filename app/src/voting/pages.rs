@@ -3,7 +3,6 @@
 //! and text equivalents, the published ballot list and the head hash. Also the "open a
 //! round" form shown on the sitting page.
 use super::api::*;
-use super::charts::{ApprovalChart, MeritProfile, YesNoChart};
 use super::tally::{Abstentions, Grade, Quorum, Threshold, YesNoRules};
 use super::*;
 use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, FormError};
@@ -13,36 +12,10 @@ use crate::layout::Loaded;
 use crate::live::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-pub fn method_name(locale: Locale, method: Method) -> &'static str {
-    match method {
-        Method::YesNo => td_string!(locale, voting.method_yes_no),
-        Method::MajorityJudgment => td_string!(locale, voting.method_majority_judgment),
-        Method::Approval => td_string!(locale, voting.method_approval),
-    }
-}
-
-pub fn grade_name(locale: Locale, grade: Grade) -> &'static str {
-    match grade {
-        Grade::Excellent => td_string!(locale, voting.grade_excellent),
-        Grade::VeryGood => td_string!(locale, voting.grade_very_good),
-        Grade::Good => td_string!(locale, voting.grade_good),
-        Grade::FairlyGood => td_string!(locale, voting.grade_fairly_good),
-        Grade::Passable => td_string!(locale, voting.grade_passable),
-        Grade::Insufficient => td_string!(locale, voting.grade_insufficient),
-        Grade::Reject => td_string!(locale, voting.grade_reject),
-    }
-}
-
-fn choice_name(locale: Locale, c: tally::Choice) -> &'static str {
-    match c {
-        tally::Choice::Yes => td_string!(locale, voting.yes),
-        tally::Choice::No => td_string!(locale, voting.no),
-        tally::Choice::Abstain => td_string!(locale, voting.abstain),
-    }
-}
+use super::texts::{choice_name, grade_name, method_name};
 
 /// The rules in one or two plain sentences, shown before voting and with the results.
 pub fn rules_text(locale: Locale, rules: &Rules) -> String {
@@ -235,7 +208,7 @@ fn RoundView(
                 <button type="submit" class="button button-danger">{t!(i18n, voting.close_round)}</button>
             </ActionForm>
         })}
-        {if open { view! { <VoteSection r cast /> }.into_any() } else { view! { <Results r /> }.into_any() }}
+        {if open { view! { <VoteSection r cast /> }.into_any() } else { view! { <super::results::Results r /> }.into_any() }}
     }
 }
 
@@ -391,176 +364,6 @@ fn BallotForm(
             })}
             <button type="submit" class="button">{if has_voted { td_string!(locale, voting.change_vote) } else { td_string!(locale, voting.cast) }}</button>
         </ActionForm>
-    }
-}
-
-#[component]
-fn Results(r: Round) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let title_of = |id: i64| r.objectives.iter().find(|o| o.id == id).map(|o| o.title.clone()).unwrap_or_default();
-    let results = match r.result.clone() {
-        None => view! { <p>{t!(i18n, voting.no_result)}</p> }.into_any(),
-        Some(RoundResult::YesNo(rows)) => rows
-            .into_iter()
-            .map(|(id, res)| {
-                let title = title_of(id);
-                let labels = [
-                    td_string!(locale, voting.yes).to_owned(),
-                    td_string!(locale, voting.no).to_owned(),
-                    td_string!(locale, voting.abstain).to_owned(),
-                ];
-                let chart_title = td_string!(locale, voting.chart_yes_no, title = title.clone()).to_string();
-                let threshold_label = td_string!(locale, voting.threshold_mark, needed = res.yes_needed).to_string();
-                view! {
-                    <article class="result">
-                        <h3>{title.clone()}" "
-                            <span class=if res.adopted { "badge status-adopted" } else { "badge status-rejected" }>
-                                {if res.adopted { td_string!(locale, voting.adopted) } else { td_string!(locale, voting.rejected) }}
-                            </span>
-                        </h3>
-                        <YesNoChart result=res title=chart_title labels threshold_label />
-                        <table class="data">
-                            <caption class="visually-hidden">{title}</caption>
-                            <tbody>
-                                <tr><th scope="row">{t!(i18n, voting.yes)}</th><td>{res.yes}</td></tr>
-                                <tr><th scope="row">{t!(i18n, voting.no)}</th><td>{res.no}</td></tr>
-                                <tr><th scope="row">{t!(i18n, voting.abstain)}</th><td>{res.abstain}</td></tr>
-                                <tr><th scope="row">{t!(i18n, voting.cast_count)}</th><td>{res.cast}</td></tr>
-                                <tr><th scope="row">{t!(i18n, voting.quorum)}</th><td>
-                                    {if res.quorum_needed == 0 { td_string!(locale, voting.no_quorum).to_owned() } else {
-                                        td_string!(locale, voting.quorum_result, needed = res.quorum_needed, reached = if res.quorum_reached { td_string!(locale, voting.reached) } else { td_string!(locale, voting.not_reached) }).to_string()
-                                    }}
-                                </td></tr>
-                                <tr><th scope="row">{t!(i18n, voting.yes_needed)}</th><td>{res.yes_needed}</td></tr>
-                            </tbody>
-                        </table>
-                    </article>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        Some(RoundResult::MajorityJudgment { objectives, judgment }) => {
-            let name = |i: usize| objectives.get(i).map(|id| title_of(*id)).unwrap_or_default();
-            view! {
-                <ol class="ranking">
-                    {judgment.ranking.iter().map(|ro| {
-                        let title = name(ro.candidate);
-                        let grade = ro.majority_grade.map(|g| grade_name(locale, g)).unwrap_or("—");
-                        let chart_title = td_string!(locale, voting.chart_merit, title = title.clone(), grade = grade).to_string();
-                        view! {
-                            <li class="result">
-                                <h3>{td_string!(locale, voting.rank_line, rank = ro.rank, title = title.clone()).to_string()}</h3>
-                                <p>{t!(i18n, voting.majority_grade)}" "<strong>{grade}</strong></p>
-                                <MeritProfile profile=ro.profile title=chart_title />
-                                // The chart's numbers, and its legend: each grade beside its colour.
-                                <ul class="grade-counts">
-                                    {Grade::ALL.iter().zip(ro.profile.iter()).enumerate().map(|(i, (g, n))| view! {
-                                        <li class=format!("grade-{i}")>{grade_name(locale, *g)}" : "<strong>{*n}</strong></li>
-                                    }).collect_view()}
-                                </ul>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-                {(!judgment.tie_breaks.is_empty()).then(|| view! {
-                    <h3>{t!(i18n, voting.tie_breaks)}</h3>
-                    <ul>
-                        {judgment.tie_breaks.iter().map(|t| {
-                            let text = if t.step == 0 {
-                                td_string!(locale, voting.tie_identical, ahead = name(t.ahead), behind = name(t.behind)).to_string()
-                            } else {
-                                td_string!(locale, voting.tie_break, ahead = name(t.ahead), behind = name(t.behind), step = t.step,
-                                    ahead_grade = grade_name(locale, t.ahead_grade), behind_grade = grade_name(locale, t.behind_grade)).to_string()
-                            };
-                            view! { <li>{text}</li> }
-                        }).collect_view()}
-                    </ul>
-                })}
-            }
-            .into_any()
-        }
-        Some(RoundResult::Approval { objectives, counts, ballots }) => {
-            let mut rows: Vec<(String, u32)> = objectives.iter().zip(counts.iter()).map(|(id, n)| (title_of(*id), *n)).collect();
-            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
-            let chart_title = td_string!(locale, voting.chart_approval).to_owned();
-            view! {
-                <ApprovalChart rows=rows.clone() ballots title=chart_title />
-                <table class="data">
-                    <caption>{t!(i18n, voting.approvals_of, ballots)}</caption>
-                    <thead><tr><th scope="col">{t!(i18n, voting.objective)}</th><th scope="col">{t!(i18n, voting.approvals)}</th></tr></thead>
-                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><th scope="row">{t}</th><td>{n}</td></tr> }).collect_view()}</tbody>
-                </table>
-            }
-            .into_any()
-        }
-    };
-    let check = r.receipt_check.clone();
-    let ballot_text = move |c: &BallotContent| -> String {
-        match c {
-            BallotContent::YesNo(m) => m
-                .iter()
-                .map(|(id, ch)| format!("{} : {}", title_of(*id), choice_name(locale, *ch)))
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            BallotContent::Grades(m) => m
-                .iter()
-                .map(|(id, g)| format!("{} : {}", title_of(*id), grade_name(locale, *g)))
-                .collect::<Vec<_>>()
-                .join(" ; "),
-            BallotContent::Approval(ids) if ids.is_empty() => td_string!(locale, voting.blank).to_owned(),
-            BallotContent::Approval(ids) => ids.iter().map(|id| title_of(*id)).collect::<Vec<_>>().join(" ; "),
-        }
-    };
-    let show_voters = r.ballots.iter().any(|b| b.voter.is_some());
-    let highlighted = check.as_ref().filter(|(_, found)| *found).map(|(h, _)| h.clone());
-    view! {
-        <section aria-labelledby="results-heading">
-            <h2 id="results-heading">{t!(i18n, voting.results)}</h2>
-            {results}
-        </section>
-        <section aria-labelledby="check-heading">
-            <h2 id="check-heading">{t!(i18n, voting.check_receipt)}</h2>
-            <Form method="GET" action="">
-                <div class="field">
-                    <label for="check-receipt">{t!(i18n, voting.receipt_field)}</label>
-                    <input id="check-receipt" name="receipt" autocomplete="off" value=r.viewer.receipt.clone().unwrap_or_default() />
-                </div>
-                <button type="submit" class="button button-secondary">{t!(i18n, voting.check)}</button>
-            </Form>
-            {check.map(|(_, found)| view! {
-                <p class=if found { "notice" } else { "form-error" } role="status">
-                    {if found { td_string!(locale, voting.receipt_found) } else { td_string!(locale, voting.receipt_not_found) }}
-                </p>
-            })}
-        </section>
-        <section aria-labelledby="ballots-heading">
-            <h2 id="ballots-heading">{t!(i18n, voting.ballot_list)}</h2>
-            <p>{t!(i18n, voting.ballot_list_hint)}" "<a href=format!("/rounds/{}/ballots.json", r.id) rel="external">{t!(i18n, voting.download_json)}</a></p>
-            {r.head_hash.clone().map(|h| view! { <p>{t!(i18n, voting.head_hash)}" "<code class="hash">{h}</code></p> })}
-            <div class="table-scroll">
-                <table class="data ballots">
-                    <caption class="visually-hidden">{t!(i18n, voting.ballot_list)}</caption>
-                    <thead><tr>
-                        <th scope="col">{t!(i18n, voting.receipt_hash)}</th>
-                        {show_voters.then(|| view! { <th scope="col">{t!(i18n, voting.voter)}</th> })}
-                        <th scope="col">{t!(i18n, voting.content)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {r.ballots.iter().map(|b| {
-                            let mine = highlighted.as_deref() == Some(b.receipt_hash.as_str());
-                            view! {
-                                <tr class:mine=mine>
-                                    <td><code class="hash">{b.receipt_hash.clone()}</code>{mine.then(|| view! { " "<strong>{t!(i18n, voting.your_ballot)}</strong> })}</td>
-                                    {show_voters.then(|| view! { <td>{b.voter.clone().unwrap_or_default()}</td> })}
-                                    <td>{ballot_text(&b.content)}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
     }
 }
 
