@@ -52,4 +52,5 @@ id_type!(
     CommitmentId,
     MilestoneId,
     IndicatorId,
+    MeasurementId,
 );

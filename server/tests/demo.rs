@@ -1,6 +1,7 @@
-//! `concerto demo` (issues #3, #4 and #5), on SQLite and PostgreSQL: the demo assembly's past
-//! sitting with closed rounds of each method that a recount confirms, the next sitting, and
-//! commitments in every status with indicators measured monthly over a year.
+//! `concerto demo` (issues #3, #4, #5 and #11), on SQLite and PostgreSQL: the demo assembly's
+//! first sitting, a year ago, whose public vote adopted the objectives its commitments
+//! follow; its past sitting with closed rounds of each method that a recount confirms; the
+//! next sitting; and commitments in every status with indicators measured monthly over a year.
 mod common;
 
 use app::commitments::{shown_status, Status};
@@ -12,6 +13,7 @@ use std::collections::BTreeSet;
 
 on_both_backends!(
     the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_planned_one,
+    the_first_sitting_adopted_by_a_vote_the_objectives_that_became_commitments,
     the_demo_has_commitments_in_every_status_with_indicators_measured_monthly,
     loading_the_demo_twice_adds_nothing,
 );
@@ -37,13 +39,13 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
         "select id, title, status, starts_at, ends_at, started_at, ended_at from sittings order by starts_at",
     )
     .await;
-    assert_eq!(sittings.len(), 2, "{sittings:?}");
-    let (past, past_title, status, starts, ends, started, ended) = sittings[0].clone();
+    assert_eq!(sittings.len(), 3, "{sittings:?}");
+    let (past, past_title, status, starts, ends, started, ended) = sittings[1].clone();
     assert_eq!(status, "closed");
     assert!((now - starts) > 18 * 86_400 && (now - starts) < 22 * 86_400, "about three weeks ago");
     assert_eq!(ends - starts, 2 * 3600);
     assert!(started.is_some_and(|s| s >= starts) && ended.is_some_and(|e| e <= ends && Some(e) > started));
-    let (next, next_title, status, starts, ..) = sittings[1].clone();
+    let (next, next_title, status, starts, ..) = sittings[2].clone();
     assert_eq!(status, "planned");
     assert!(starts > now + 8 * 86_400 && starts < now + 12 * 86_400, "in about ten days");
 
@@ -84,9 +86,13 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
     }
     // Present when each opened: those in the room or online, and the proxy's giver.
     assert!(rounds.iter().all(|r| r.5 == present + 1 && r.4 > r.5), "{rounds:?}");
-    assert_eq!(app.count(&format!("select count(*) from vote_rounds where sitting_id <> {past}")).await, 0);
+    assert_eq!(app.count(&format!("select count(*) from vote_rounds where sitting_id = {next}")).await, 0);
+    // Every closed round, this sitting's and the first one's.
     let reports = app::voting::service::recount(&app::context::Ctx::from(&app.state)).await.expect("recount");
-    assert_eq!(reports.len(), rounds.len());
+    let closed = app.count("select count(*) from vote_rounds where status = 'closed'").await;
+    assert_eq!(reports.len() as i64, closed);
+    assert!(reports.len() > rounds.len());
+    assert_eq!(app.count("select count(*) from vote_rounds where status <> 'closed'").await, 0);
     for r in &reports {
         assert!(r.problems.is_empty(), "round {}: {:?}", r.round, r.problems);
         assert!(r.ballots > 0);
@@ -205,6 +211,88 @@ async fn the_demo_has_a_past_sitting_with_closed_rounds_of_each_method_and_a_pla
     }
 }
 
+/// objective id, its status, its round at the sitting, its commitment's round and creation,
+/// when the round closed
+type AdoptedRow = (i64, String, i64, Option<i64>, Option<i64>, i64);
+
+async fn the_first_sitting_adopted_by_a_vote_the_objectives_that_became_commitments(app: TestApp) {
+    concerto::demo::load(&app.state).await.expect("demo");
+    let now = app::db::now();
+    let sittings: Vec<SittingRow> = rows(
+        &app,
+        "select id, title, status, starts_at, ends_at, started_at, ended_at from sittings order by starts_at",
+    )
+    .await;
+    let (first, title, status, starts, ends, started, ended) = sittings[0].clone();
+    assert_eq!(status, "closed", "{title}");
+    assert!((now - starts) > 360 * 86_400 && (now - starts) < 390 * 86_400, "about a year ago");
+    let (started, ended) = (started.expect("started"), ended.expect("ended"));
+    assert!(starts <= started && started < ended && ended <= ends);
+
+    // Its rounds: closed, with ballots, each cast by someone present and in the round's log.
+    let rounds: Vec<RoundRow> = rows(
+        &app,
+        &format!(
+            "select id, method, secret, status, members_count, present_count, result from vote_rounds \
+             where sitting_id = {first} order by id"
+        ),
+    )
+    .await;
+    assert!(!rounds.is_empty());
+    for (id, method, _, status, members, present, result) in &rounds {
+        assert_eq!((method.as_str(), status.as_str()), ("yes_no", "closed"), "round {id}");
+        let ballots = app.count(&format!("select count(*) from ballots where round_id = {id}")).await;
+        assert!(ballots > 0 && ballots <= *present && present < members, "round {id}: {ballots} ballots");
+        let logged =
+            app.count(&format!("select count(*) from round_log where round_id = {id} and kind = 'ballot'")).await;
+        assert_eq!(logged, ballots, "round {id}");
+        let absent = app
+            .count(&format!(
+                "select count(*) from participations p where p.round_id = {id} and not exists \
+                 (select 1 from attendance a where a.sitting_id = {first} and a.user_id = p.cast_by)"
+            ))
+            .await;
+        assert_eq!(absent, 0, "round {id}: ballots cast by people present");
+        assert!(result.is_some(), "round {id}: a frozen result");
+    }
+
+    // Every objective on its agenda was put to its vote, adopted by it, and published as a
+    // commitment naming that round, after it closed.
+    let adopted: Vec<AdoptedRow> = rows(
+        &app,
+        &format!(
+            "select o.id, o.status, r.id, c.round_id, c.created_at, r.closed_at from agenda_items i \
+             join objectives o on o.id = i.objective_id \
+             join round_objectives ro on ro.objective_id = o.id \
+             join vote_rounds r on r.id = ro.round_id and r.sitting_id = {first} \
+             left join commitments c on c.objective_id = o.id where i.sitting_id = {first}"
+        ),
+    )
+    .await;
+    let agenda = app.count(&format!("select count(*) from agenda_items where sitting_id = {first}")).await;
+    assert!(agenda >= 3 && adopted.len() as i64 == agenda, "{adopted:?}");
+    for (objective, status, round, committed_round, committed_at, closed_at) in &adopted {
+        assert_eq!(status, "adopted", "objective {objective}");
+        let (.., result) = rounds.iter().find(|r| r.0 == *round).expect("its round");
+        let result: RoundResult = serde_json::from_str(result.as_deref().expect("result")).expect("result JSON");
+        let RoundResult::YesNo(results) = result else { panic!("{result:?}") };
+        assert!(results.iter().any(|(o, r)| o.0 == *objective && r.adopted), "objective {objective}: {results:?}");
+        assert_eq!(*committed_round, Some(*round), "objective {objective} has a commitment naming its round");
+        assert!(committed_at.is_some_and(|c| c > *closed_at), "objective {objective}");
+    }
+
+    // Nothing was adopted but by a closed yes/no vote.
+    assert_eq!(
+        app.count(
+            "select count(*) from objectives where status = 'adopted' and id not in (select ro.objective_id \
+             from round_objectives ro join vote_rounds r on r.id = ro.round_id \
+             where r.method = 'yes_no' and r.status = 'closed')"
+        )
+        .await,
+        0
+    );
+}
+
 async fn loading_the_demo_twice_adds_nothing(app: TestApp) {
     concerto::demo::load(&app.state).await.expect("demo");
     let tables = [
@@ -270,9 +358,14 @@ async fn the_demo_has_commitments_in_every_status_with_indicators_measured_month
         .await,
         0
     );
-    // Two follow the past sitting's votes and name their round; none is older than its
-    // objective or that vote.
-    assert_eq!(commitments.iter().filter(|c| c.5.is_some()).count(), 2);
+    // Each follows the vote that adopted its objective (three at the first sitting, two at
+    // the past one) and names its round; none is older than its objective or that vote.
+    assert_eq!(commitments.iter().filter(|c| c.5.is_some()).count(), 5);
+    assert_eq!(
+        app.count("select count(distinct r.sitting_id) from commitments c join vote_rounds r on r.id = c.round_id")
+            .await,
+        2
+    );
     assert_eq!(
         app.count(
             "select count(*) from commitments c join vote_rounds r on r.id = c.round_id \

@@ -500,7 +500,13 @@ async fn a_yes_no_round_decides_and_publishes_ballots_that_anyone_can_recount(ap
         .map(|b| serde_json::from_value(b["content"].clone()).unwrap())
         .collect();
     let rules: app::voting::Rules = serde_json::from_value(export["rules"].clone()).unwrap();
-    let recomputed = app::voting::compute_result(&rules, &ids, &ballots, 5, 4);
+    let recomputed = app::voting::compute_result(
+        &rules,
+        &ids.iter().copied().map(app::ids::ObjectiveId).collect::<Vec<_>>(),
+        &ballots,
+        5,
+        4,
+    );
     assert_eq!(serde_json::to_value(&recomputed).unwrap(), export["result"]);
     let log: Vec<app::voting::chain::Entry> = export["log"]
         .as_array()

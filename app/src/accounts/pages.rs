@@ -1,13 +1,14 @@
 //! Pages of the accounts domain: sign-in, invitation, first admin, profile, account admin.
 use super::api::*;
-use super::{Role, SessionUser};
+use super::{Account, InvitationDetails, Role, SessionUser};
 use crate::assemblies::api::list_assemblies;
+use crate::assemblies::Assembly;
 use crate::error::AppError;
 use crate::forms::label;
 use crate::forms::{use_done, use_feedback, Feedback, Field, FormError, Notice};
 use crate::i18n::*;
 use crate::i18n_texts::role_name;
-use crate::layout::{guarded, ErrorPage};
+use crate::layout::{guarded, ErrorPage, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -74,41 +75,34 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), invitation.title).to_string() />
         <section class="narrow">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let (info, user) = (info.await, user.get_untracked());
-                    match info {
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(info) => {
-                            let role = role_name(i18n.get_locale(), info.role);
-                            let assembly = info.assembly_name.clone();
-                            let header = view! {
-                                <h1>{t!(i18n, invitation.title)}</h1>
-                                <p>{t!(i18n, invitation.intro, assembly = { let a = assembly.clone(); move || a.clone() }, town = { let t = info.town.clone(); move || t.clone() }, role = move || role)}</p>
-                            };
-                            let form = match user {
-                                Some(u) => view! {
-                                    <ActionForm action=join>
-                                        <FormError feedback=join_feedback />
-                                        <input type="hidden" name="token" value=token() />
-                                        <p>{t!(i18n, invitation.join_as, name = { let n = u.display_name.clone(); move || n.clone() })}</p>
-                                        <button type="submit" class="button">{t!(i18n, invitation.join)}</button>
-                                    </ActionForm>
-                                }.into_any(),
-                                _ => view! {
-                                    <ActionForm action=accept attr:novalidate=true>
-                                        <FormError feedback />
-                                        <input type="hidden" name="token" value=token() />
-                                        <NewAccountFields feedback name=info.invitee_name.clone().unwrap_or_default() />
-                                        <button type="submit" class="button">{t!(i18n, invitation.accept)}</button>
-                                    </ActionForm>
-                                }.into_any(),
-                            };
-                            view! { {header} {form} }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            <Loaded data=info render={move |info: InvitationDetails| {
+                let user = user.get_untracked();
+                let role = role_name(i18n.get_locale(), info.role);
+                let assembly = info.assembly_name.clone();
+                let header = view! {
+                    <h1>{t!(i18n, invitation.title)}</h1>
+                    <p>{t!(i18n, invitation.intro, assembly = { let a = assembly.clone(); move || a.clone() }, town = { let t = info.town.clone(); move || t.clone() }, role = move || role)}</p>
+                };
+                let form = match user {
+                    Some(u) => view! {
+                        <ActionForm action=join>
+                            <FormError feedback=join_feedback />
+                            <input type="hidden" name="token" value=token() />
+                            <p>{t!(i18n, invitation.join_as, name = { let n = u.display_name.clone(); move || n.clone() })}</p>
+                            <button type="submit" class="button">{t!(i18n, invitation.join)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                    _ => view! {
+                        <ActionForm action=accept attr:novalidate=true>
+                            <FormError feedback />
+                            <input type="hidden" name="token" value=token() />
+                            <NewAccountFields feedback name=info.invitee_name.clone().unwrap_or_default() />
+                            <button type="submit" class="button">{t!(i18n, invitation.accept)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                };
+                view! { {header} {form} }
+            }} />
         </section>
     }
 }
@@ -124,24 +118,20 @@ pub fn SetupPage() -> impl IntoView {
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), setup.title).to_string() />
         <section class="narrow">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match valid.await {
-                        Ok(true) => view! {
-                            <h1>{t!(i18n, setup.title)}</h1>
-                            <p>{t!(i18n, setup.intro)}</p>
-                            <ActionForm action=action attr:novalidate=true>
-                                <FormError feedback />
-                                <input type="hidden" name="token" value=token() />
-                                <NewAccountFields feedback />
-                                <button type="submit" class="button">{t!(i18n, setup.submit)}</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Ok(false) => view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::NotFound) /> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=valid render={move |valid: bool| if valid {
+                view! {
+                    <h1>{t!(i18n, setup.title)}</h1>
+                    <p>{t!(i18n, setup.intro)}</p>
+                    <ActionForm action=action attr:novalidate=true>
+                        <FormError feedback />
+                        <input type="hidden" name="token" value=token() />
+                        <NewAccountFields feedback />
+                        <button type="submit" class="button">{t!(i18n, setup.submit)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::NotFound) /> }.into_any()
+            }} />
         </section>
     }
 }
@@ -220,77 +210,93 @@ pub fn AdminAccountsPage() -> impl IntoView {
             );
             let role_feedback = use_feedback(set_role);
             let disabled_feedback = use_feedback(set_disabled);
-            let locale = i18n.get_locale_untracked();
+            let me = me.id;
             view! {
                 <Title text=td_string!(i18n.get_locale_untracked(), admin.accounts).to_string() />
                 <h1>{t!(i18n, admin.accounts)}</h1>
                 <FormError feedback=role_feedback />
                 <FormError feedback=disabled_feedback />
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let (accounts, assemblies) = match data.await {
-                            Ok(both) => both,
-                            Err(e) => return view! { <ErrorPage error=e /> }.into_any(),
-                        };
-                        view! {
-                            <ul class="account-list">
-                                {accounts.into_iter().map(|a| {
-                                    let id = a.id.0;
-                                    let is_me = a.id == me.id;
-                                    let options = assemblies.clone();
-                                    view! {
-                                        <li class="card" class:disabled=a.disabled>
-                                            <h2 class="card-title">{a.display_name.clone()}
-                                                {a.disabled.then(|| view! { <span class="badge">{t!(i18n, accounts.disabled)}</span> })}
-                                            </h2>
-                                            <p class="muted">{a.login.clone()}</p>
-                                            <ul class="role-list">
-                                                {a.is_admin.then(|| view! {
-                                                    <li>
-                                                        {role_name(locale, Role::Admin)}
-                                                        {(!is_me).then(|| view! { <RoleToggle action=set_role user=id assembly=None role=Role::Admin grant=false /> })}
-                                                    </li>
-                                                })}
-                                                {a.memberships.iter().map(|m| view! {
-                                                    <li>
-                                                        {m.assembly_name.clone()}" : "{role_name(locale, m.role)}
-                                                        <RoleToggle action=set_role user=id assembly=Some(m.assembly_id.0) role=m.role grant=false />
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
-                                            <ActionForm action=set_role attr:class="inline-fields">
-                                                <input type="hidden" name="user_id" value=id />
-                                                <input type="hidden" name="grant" value="true" />
-                                                <label for=format!("assembly-{id}")>{t!(i18n, accounts.assembly)}</label>
-                                                <select id=format!("assembly-{id}") name="assembly_id">
-                                                    {options.into_iter().map(|s| view! { <option value=s.id.0>{s.name}</option> }).collect_view()}
-                                                </select>
-                                                <label for=format!("role-{id}")>{t!(i18n, accounts.role)}</label>
-                                                <select id=format!("role-{id}") name="role">
-                                                    {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> }).collect_view()}
-                                                </select>
-                                                <button type="submit" class="button small">{t!(i18n, accounts.grant)}</button>
-                                            </ActionForm>
-                                            {(!is_me).then(|| view! {
-                                                <ActionForm action=set_disabled attr:class="inline-form">
-                                                    <input type="hidden" name="user_id" value=id />
-                                                    <input type="hidden" name="disabled" value=(!a.disabled).to_string() />
-                                                    <button type="submit" class="button small secondary">
-                                                        {if a.disabled { t!(i18n, accounts.enable).into_any() } else { t!(i18n, accounts.disable).into_any() }}
-                                                        <span class="visually-hidden">" "{a.display_name.clone()}</span>
-                                                    </button>
-                                                </ActionForm>
-                                            })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })}
-                </Suspense>
+                <Loaded data render={move |(accounts, assemblies): (Vec<Account>, Vec<Assembly>)| view! {
+                    <ul class="account-list">
+                        {accounts.into_iter().map(|a| {
+                            let is_me = a.id == me;
+                            view! { <AccountCard a is_me assemblies=assemblies.clone() set_role set_disabled /> }
+                        }).collect_view()}
+                    </ul>
+                }} />
             }
         },
     )
+}
+
+/// One account: its roles (each removable), a form to grant one more, and the button that
+/// disables or enables it (not on one's own account).
+#[component]
+fn AccountCard(
+    a: Account,
+    is_me: bool,
+    assemblies: Vec<Assembly>,
+    set_role: ServerAction<SetRole>,
+    set_disabled: ServerAction<SetDisabled>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let id = a.id.0;
+    view! {
+        <li class="card" class:disabled=a.disabled>
+            <h2 class="card-title">{a.display_name.clone()}
+                {a.disabled.then(|| view! { <span class="badge">{t!(i18n, accounts.disabled)}</span> })}
+            </h2>
+            <p class="muted">{a.login.clone()}</p>
+            <ul class="role-list">
+                {a.is_admin.then(|| view! {
+                    <li>
+                        {role_name(locale, Role::Admin)}
+                        {(!is_me).then(|| view! { <RoleToggle action=set_role user=id assembly=None role=Role::Admin grant=false /> })}
+                    </li>
+                })}
+                {a.memberships.iter().map(|m| view! {
+                    <li>
+                        {m.assembly_name.clone()}" : "{role_name(locale, m.role)}
+                        <RoleToggle action=set_role user=id assembly=Some(m.assembly_id.0) role=m.role grant=false />
+                    </li>
+                }).collect_view()}
+            </ul>
+            <GrantRoleForm user=id assemblies set_role />
+            {(!is_me).then(|| view! {
+                <ActionForm action=set_disabled attr:class="inline-form">
+                    <input type="hidden" name="user_id" value=id />
+                    <input type="hidden" name="disabled" value=(!a.disabled).to_string() />
+                    <button type="submit" class="button small secondary">
+                        {if a.disabled { t!(i18n, accounts.enable).into_any() } else { t!(i18n, accounts.disable).into_any() }}
+                        <span class="visually-hidden">" "{a.display_name.clone()}</span>
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// Grants `user` a role in one assembly.
+#[component]
+fn GrantRoleForm(user: i64, assemblies: Vec<Assembly>, set_role: ServerAction<SetRole>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <ActionForm action=set_role attr:class="inline-fields">
+            <input type="hidden" name="user_id" value=user />
+            <input type="hidden" name="grant" value="true" />
+            <label for=format!("assembly-{user}")>{t!(i18n, accounts.assembly)}</label>
+            <select id=format!("assembly-{user}") name="assembly_id">
+                {assemblies.into_iter().map(|s| view! { <option value=s.id.0>{s.name}</option> }).collect_view()}
+            </select>
+            <label for=format!("role-{user}")>{t!(i18n, accounts.role)}</label>
+            <select id=format!("role-{user}") name="role">
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(locale, r)}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button small">{t!(i18n, accounts.grant)}</button>
+        </ActionForm>
+    }
 }
 
 /// A one-button form that removes (or grants) one role.

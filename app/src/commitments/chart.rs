@@ -85,7 +85,7 @@ mod tests {
     #[test]
     fn points_rise_as_values_rise_and_the_target_line_sits_above_a_higher_target() {
         let m = |i: i64, v: f64| Measurement {
-            id: i,
+            id: crate::ids::MeasurementId(i),
             measured_on: format!("2026-0{i}-01"),
             value: v,
             source: "standard".into(),

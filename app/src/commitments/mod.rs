@@ -227,7 +227,7 @@ pub struct Milestone {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
-    pub id: i64,
+    pub id: crate::ids::MeasurementId,
     pub measured_on: String,
     pub value: f64,
     pub source: String,

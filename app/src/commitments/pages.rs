@@ -4,10 +4,11 @@
 use super::api::*;
 use super::chart::IndicatorChart;
 use super::*;
+use crate::forms::Feedback;
 use crate::forms::{label, refresh_on_success, route_param, use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::format_datetime;
-use crate::layout::{ErrorPage, Loaded};
+use crate::layout::Loaded;
 use crate::objectives::texts::channel_name;
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
@@ -56,8 +57,6 @@ fn ProgressBar(progress: Progress, id: String) -> impl IntoView {
 
 #[component]
 pub fn OutcomesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let assembly = route_param::<crate::ids::AssemblyId>("id");
     let query = use_query_map();
     let filters = Memo::new(move |_| {
@@ -67,67 +66,90 @@ pub fn OutcomesPage() -> impl IntoView {
     let create = ServerAction::<CreateCommitment>::new();
     let data = Resource::new(move || (assembly.get(), filters.get()), |(a, (c, s))| get_outcomes(a, c, s));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(o) => {
-                        let a = o.assembly_id.0;
-                        let c = o.counts.clone();
-                        let (channel, status) = filters.get_untracked();
-                        view! {
-                            <Title text=format!("{} · {}", td_string!(locale, commitments.outcomes_title), o.assembly_name) />
-                            <Link rel="alternate" type_="application/atom+xml" href=format!("/assemblies/{a}/feed.atom") title=td_string!(locale, commitments.feed) />
-                            <p class="breadcrumb"><A href=format!("/assemblies/{a}")>{o.assembly_name.clone()}</A></p>
-                            <h1>{t!(i18n, commitments.outcomes_title)}</h1>
-                            <ul class="outcome-counts" aria-label=td_string!(locale, commitments.summary)>
-                                <li><strong>{c.total}</strong>" "{t!(i18n, commitments.count_total)}</li>
-                                <li class="commitment-done"><strong>{c.done}</strong>" "{shown_name(locale, Shown::Done)}</li>
-                                <li class="commitment-in_progress"><strong>{c.in_progress}</strong>" "{shown_name(locale, Shown::InProgress)}</li>
-                                <li class="commitment-planned"><strong>{c.planned}</strong>" "{shown_name(locale, Shown::Planned)}</li>
-                                <li class="commitment-late"><strong>{c.late}</strong>" "{shown_name(locale, Shown::Late)}</li>
-                                <li class="commitment-abandoned"><strong>{c.abandoned}</strong>" "{shown_name(locale, Shown::Abandoned)}</li>
-                            </ul>
-                            <p class="action-row">
-                                <a href=format!("/assemblies/{a}/feed.atom") rel="external" type="application/atom+xml">{t!(i18n, commitments.feed)}</a>
-                                " · "<A href="/open-data">{t!(i18n, commitments.open_data)}</A>
-                            </p>
-                            <Form method="GET" action="" attr:class="filters">
-                                <div class="field">
-                                    <label for="outcome-channel">{t!(i18n, commitments.channel)}</label>
-                                    <select id="outcome-channel" name="channel">
-                                        <option value="">{t!(i18n, commitments.all)}</option>
-                                        {Channel::ALL.into_iter().map(|ch| view! {
-                                            <option value=ch.as_str() selected=channel.as_deref() == Some(ch.as_str())>{channel_name(locale, ch)}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="outcome-status">{t!(i18n, commitments.status)}</label>
-                                    <select id="outcome-status" name="status">
-                                        <option value="">{t!(i18n, commitments.all)}</option>
-                                        {Shown::ALL.into_iter().map(|s| view! {
-                                            <option value=s.as_str() selected=status.as_deref() == Some(s.as_str())>{shown_name(locale, s)}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <button type="submit" class="button button-secondary">{t!(i18n, commitments.filter)}</button>
-                            </Form>
-                            {if o.items.is_empty() {
-                                view! { <p>{t!(i18n, commitments.none)}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="card-list outcomes">
-                                        {o.items.into_iter().map(|item| view! { <OutcomeCard item /> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                            {(o.can_publish && !o.adopted.is_empty()).then(|| view! { <CreateForm adopted=o.adopted.clone() create /> })}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data render=move |o| view! { <OutcomesView o filters=filters.get_untracked() create /> } />
+    }
+}
+
+/// The outcomes of an assembly: counts, feed, filters, the commitments, and (staff) the
+/// form that publishes a new one.
+#[component]
+fn OutcomesView(
+    o: Outcomes,
+    filters: (Option<String>, Option<String>),
+    create: ServerAction<CreateCommitment>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let a = o.assembly_id.0;
+    let (channel, status) = filters;
+    view! {
+        <Title text=format!("{} · {}", td_string!(locale, commitments.outcomes_title), o.assembly_name) />
+        <Link rel="alternate" type_="application/atom+xml" href=format!("/assemblies/{a}/feed.atom") title=td_string!(locale, commitments.feed) />
+        <p class="breadcrumb"><A href=format!("/assemblies/{a}")>{o.assembly_name.clone()}</A></p>
+        <h1>{t!(i18n, commitments.outcomes_title)}</h1>
+        <OutcomeCounts c=o.counts.clone() />
+        <p class="action-row">
+            <a href=format!("/assemblies/{a}/feed.atom") rel="external" type="application/atom+xml">{t!(i18n, commitments.feed)}</a>
+            " · "<A href="/open-data">{t!(i18n, commitments.open_data)}</A>
+        </p>
+        <OutcomeFilters channel status />
+        {if o.items.is_empty() {
+            view! { <p>{t!(i18n, commitments.none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="card-list outcomes">
+                    {o.items.into_iter().map(|item| view! { <OutcomeCard item /> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {(o.can_publish && !o.adopted.is_empty()).then(|| view! { <CreateForm adopted=o.adopted.clone() create /> })}
+    }
+}
+
+/// How many commitments stand where, for the whole assembly.
+#[component]
+fn OutcomeCounts(c: Counts) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <ul class="outcome-counts" aria-label=td_string!(locale, commitments.summary)>
+            <li><strong>{c.total}</strong>" "{t!(i18n, commitments.count_total)}</li>
+            <li class="commitment-done"><strong>{c.done}</strong>" "{shown_name(locale, Shown::Done)}</li>
+            <li class="commitment-in_progress"><strong>{c.in_progress}</strong>" "{shown_name(locale, Shown::InProgress)}</li>
+            <li class="commitment-planned"><strong>{c.planned}</strong>" "{shown_name(locale, Shown::Planned)}</li>
+            <li class="commitment-late"><strong>{c.late}</strong>" "{shown_name(locale, Shown::Late)}</li>
+            <li class="commitment-abandoned"><strong>{c.abandoned}</strong>" "{shown_name(locale, Shown::Abandoned)}</li>
+        </ul>
+    }
+}
+
+/// Filters by channel and status: a plain GET form, so the filtered list has its own URL.
+#[component]
+fn OutcomeFilters(channel: Option<String>, status: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <Form method="GET" action="" attr:class="filters">
+            <div class="field">
+                <label for="outcome-channel">{t!(i18n, commitments.channel)}</label>
+                <select id="outcome-channel" name="channel">
+                    <option value="">{t!(i18n, commitments.all)}</option>
+                    {Channel::ALL.into_iter().map(|ch| view! {
+                        <option value=ch.as_str() selected=channel.as_deref() == Some(ch.as_str())>{channel_name(locale, ch)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="outcome-status">{t!(i18n, commitments.status)}</label>
+                <select id="outcome-status" name="status">
+                    <option value="">{t!(i18n, commitments.all)}</option>
+                    {Shown::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=status.as_deref() == Some(s.as_str())>{shown_name(locale, s)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button-secondary">{t!(i18n, commitments.filter)}</button>
+        </Form>
     }
 }
 
@@ -347,74 +369,128 @@ fn Milestones(c: Commitment, actions: StaffActions) -> impl IntoView {
 #[component]
 fn Indicators(c: Commitment, actions: StaffActions) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let measure_feedback = crate::forms::use_scoped_feedback(actions.measurement, None);
     view! {
         <section aria-labelledby="indicators-heading">
             <h2 id="indicators-heading">{t!(i18n, commitments.indicators)}</h2>
             {c.indicators.is_empty().then(|| view! { <p>{t!(i18n, commitments.no_indicator)}</p> })}
-            {c.indicators.clone().into_iter().map(|ind| {
-                let better = match ind.direction { Direction::Higher => td_string!(locale, commitments.higher_better), Direction::Lower => td_string!(locale, commitments.lower_better) };
-                let unit = ind.unit.clone();
-                let fmt = move |v: f64| format!("{} {}", format_value(v), unit);
-                let chart_title = td_string!(locale, commitments.chart_title, name = ind.name.clone(), baseline = fmt(ind.baseline), target = fmt(ind.target)).to_string();
-                let target_label = td_string!(locale, commitments.target_line, value = fmt(ind.target)).to_string();
-                let baseline_label = td_string!(locale, commitments.baseline_line, value = fmt(ind.baseline)).to_string();
-                let trend_text = ind.trend.map(|t| {
-                    let mv = match t.last_move {
-                        Move::Better => td_string!(locale, commitments.move_better),
-                        Move::Worse => td_string!(locale, commitments.move_worse),
-                        Move::Same => td_string!(locale, commitments.move_same),
-                        Move::Unknown => "",
-                    };
-                    if t.reached {
-                        format!("{} {mv}", td_string!(locale, commitments.target_reached))
-                    } else {
-                        format!("{} {mv}", td_string!(locale, commitments.covered, percent = t.covered))
-                    }
-                });
-                let iid = ind.id;
-                let scope = format!("indicator{iid}");
-                let mine = measure_feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value("indicator_id")) == Some(iid.to_string()));
-                let fb = Signal::derive(move || if mine { measure_feedback.get() } else { None });
-                view! {
-                    <article class="indicator" aria-labelledby=format!("indicator-{iid}")>
-                        <h3 id=format!("indicator-{iid}")>{ind.name.clone()}</h3>
-                        <p class="meta">{t!(i18n, commitments.baseline_target, baseline = fmt(ind.baseline), target = fmt(ind.target))}" · "{better}</p>
-                        {trend_text.map(|t| view! { <p class="trend">{t}</p> })}
-                        {(!ind.measurements.is_empty()).then(|| view! {
-                            <IndicatorChart indicator=ind.clone() title=chart_title.clone() target_label baseline_label />
-                        })}
-                        <div class="table-scroll">
-                            <table class="data">
-                                <caption>{t!(i18n, commitments.measurements_of, name = ind.name.clone())}</caption>
-                                <thead><tr><th scope="col">{t!(i18n, commitments.date)}</th><th scope="col">{t!(i18n, commitments.value)}</th><th scope="col">{t!(i18n, commitments.source)}</th></tr></thead>
-                                <tbody>
-                                    {ind.measurements.iter().rev().map(|m| view! {
-                                        <tr><th scope="row">{format_date_fr(&m.measured_on)}</th><td>{fmt(m.value)}</td><td>{m.source.clone()}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        {c.can_edit.then(|| view! {
-                            <details open=mine>
-                                <summary>{t!(i18n, commitments.add_measurement)}<span class="visually-hidden">" : "{ind.name.clone()}</span></summary>
-                                <ActionForm action=actions.measurement attr:novalidate=true>
-                                    <FormError feedback=fb />
-                                    <input type="hidden" name="indicator_id" value=iid />
-                                    <Field name="measured_on" kind="date" feedback=fb scope=scope.clone() label=label(move || t!(i18n, commitments.date).into_any()) />
-                                    <Field name="value" feedback=fb scope=scope.clone() label=label(move || t!(i18n, commitments.value).into_any())
-                                        hint=label(move || t!(i18n, commitments.value_hint).into_any()) />
-                                    <Field name="source" feedback=fb scope=scope.clone() maxlength=SOURCE_MAX label=label(move || t!(i18n, commitments.source).into_any())
-                                        hint=label(move || t!(i18n, commitments.source_hint).into_any()) />
-                                    <button type="submit" class="button button-secondary">{t!(i18n, commitments.add)}</button>
-                                </ActionForm>
-                            </details>
-                        })}
-                    </article>
-                }
+            {c.indicators.clone().into_iter().map(|ind| view! {
+                <IndicatorCard ind can_edit=c.can_edit measurement=actions.measurement measure_feedback />
             }).collect_view()}
         </section>
+    }
+}
+
+/// A value with its unit ("42 %").
+fn with_unit(v: f64, unit: &str) -> String {
+    format!("{} {}", format_value(v), unit)
+}
+
+/// Where an indicator stands against its target, and which way it last moved.
+fn trend_text(locale: Locale, t: Trend) -> String {
+    let mv = match t.last_move {
+        Move::Better => td_string!(locale, commitments.move_better),
+        Move::Worse => td_string!(locale, commitments.move_worse),
+        Move::Same => td_string!(locale, commitments.move_same),
+        Move::Unknown => "",
+    };
+    if t.reached {
+        format!("{} {mv}", td_string!(locale, commitments.target_reached))
+    } else {
+        format!("{} {mv}", td_string!(locale, commitments.covered, percent = t.covered))
+    }
+}
+
+/// One indicator: baseline and target, trend, chart, its measurements as a table, and (staff)
+/// the form that adds a measurement.
+#[component]
+fn IndicatorCard(
+    ind: Indicator,
+    can_edit: bool,
+    measurement: ServerAction<AddMeasurement>,
+    measure_feedback: Signal<Option<Feedback>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let better = match ind.direction {
+        Direction::Higher => td_string!(locale, commitments.higher_better),
+        Direction::Lower => td_string!(locale, commitments.lower_better),
+    };
+    let unit = ind.unit.clone();
+    let fmt = move |v: f64| with_unit(v, &unit);
+    let chart_title = td_string!(
+        locale,
+        commitments.chart_title,
+        name = ind.name.clone(),
+        baseline = fmt(ind.baseline),
+        target = fmt(ind.target)
+    )
+    .to_string();
+    let target_label = td_string!(locale, commitments.target_line, value = fmt(ind.target)).to_string();
+    let baseline_label = td_string!(locale, commitments.baseline_line, value = fmt(ind.baseline)).to_string();
+    let trend_text = ind.trend.map(|t| trend_text(locale, t));
+    let iid = ind.id;
+    // The indicators share one action: only the form that was sent opens with its messages.
+    let mine =
+        measure_feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value("indicator_id")) == Some(iid.to_string()));
+    let fb = Signal::derive(move || if mine { measure_feedback.get() } else { None });
+    view! {
+        <article class="indicator" aria-labelledby=format!("indicator-{iid}")>
+            <h3 id=format!("indicator-{iid}")>{ind.name.clone()}</h3>
+            <p class="meta">{t!(i18n, commitments.baseline_target, baseline = fmt(ind.baseline), target = fmt(ind.target))}" · "{better}</p>
+            {trend_text.map(|t| view! { <p class="trend">{t}</p> })}
+            {(!ind.measurements.is_empty()).then(|| view! {
+                <IndicatorChart indicator=ind.clone() title=chart_title.clone() target_label baseline_label />
+            })}
+            <MeasurementTable ind=ind.clone() />
+            {can_edit.then(|| view! { <MeasurementForm iid name=ind.name.clone() measurement fb open=mine /> })}
+        </article>
+    }
+}
+
+/// An indicator's measurements, newest first: the chart's text equivalent.
+#[component]
+fn MeasurementTable(ind: Indicator) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll">
+            <table class="data">
+                <caption>{t!(i18n, commitments.measurements_of, name = ind.name.clone())}</caption>
+                <thead><tr><th scope="col">{t!(i18n, commitments.date)}</th><th scope="col">{t!(i18n, commitments.value)}</th><th scope="col">{t!(i18n, commitments.source)}</th></tr></thead>
+                <tbody>
+                    {ind.measurements.iter().rev().map(|m| view! {
+                        <tr><th scope="row">{format_date_fr(&m.measured_on)}</th><td>{with_unit(m.value, &ind.unit)}</td><td>{m.source.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn MeasurementForm(
+    iid: IndicatorId,
+    name: String,
+    measurement: ServerAction<AddMeasurement>,
+    fb: Signal<Option<Feedback>>,
+    open: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let scope = format!("indicator{iid}");
+    view! {
+        <details open=open>
+            <summary>{t!(i18n, commitments.add_measurement)}<span class="visually-hidden">" : "{name}</span></summary>
+            <ActionForm action=measurement attr:novalidate=true>
+                <FormError feedback=fb />
+                <input type="hidden" name="indicator_id" value=iid />
+                <Field name="measured_on" kind="date" feedback=fb scope=scope.clone() label=label(move || t!(i18n, commitments.date).into_any()) />
+                <Field name="value" feedback=fb scope=scope.clone() label=label(move || t!(i18n, commitments.value).into_any())
+                    hint=label(move || t!(i18n, commitments.value_hint).into_any()) />
+                <Field name="source" feedback=fb scope=scope.clone() maxlength=SOURCE_MAX label=label(move || t!(i18n, commitments.source).into_any())
+                    hint=label(move || t!(i18n, commitments.source_hint).into_any()) />
+                <button type="submit" class="button button-secondary">{t!(i18n, commitments.add)}</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -504,7 +580,6 @@ fn History(c: Commitment) -> impl IntoView {
 #[component]
 fn StaffForms(c: Commitment, actions: StaffActions) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     // One action per form, so an error shows under the form that was sent; without
     // JavaScript the `what` field tells which one came back.
     let status_fb = crate::forms::use_scoped_feedback(actions.status, Some(("what", "status".to_owned())));
@@ -512,99 +587,152 @@ fn StaffForms(c: Commitment, actions: StaffActions) -> impl IntoView {
     let progress_fb = crate::forms::use_scoped_feedback(actions.progress, Some(("what", "progress".to_owned())));
     let ind_fb = use_feedback(actions.indicator);
     let edit_fb = use_feedback(actions.edit);
-    let opened = |fb: Signal<Option<crate::forms::Feedback>>| fb.with_untracked(|f| f.is_some());
     let id = c.id.0;
-    let current = c.status;
     view! {
         <section aria-labelledby="staff-heading" class="panel staff">
             <h2 id="staff-heading">{t!(i18n, commitments.staff)}</h2>
-            <details open=opened(status_fb)>
-                <summary>{t!(i18n, commitments.change_status)}</summary>
-                <ActionForm action=actions.status attr:novalidate=true>
-                    <FormError feedback=status_fb />
-                    <input type="hidden" name="commitment_id" value=id />
-                    <input type="hidden" name="what" value="status" />
-                    <div class="field">
-                        <label for="status-value">{t!(i18n, commitments.status)}</label>
-                        <select id="status-value" name="value">
-                            {Status::ALL.into_iter().map(|s| view! {
-                                <option value=s.as_str() selected=s == current>{shown_name(locale, Shown::from(s))}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <Field name="reason" feedback=status_fb required=false maxlength=REASON_MAX scope="status"
-                        label=label(move || t!(i18n, commitments.reason_public).into_any())
-                        hint=label(move || t!(i18n, commitments.reason_status_hint).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
-                </ActionForm>
-            </details>
-            <details open=opened(date_fb)>
-                <summary>{t!(i18n, commitments.change_date)}</summary>
-                <ActionForm action=actions.date attr:novalidate=true>
-                    <FormError feedback=date_fb />
-                    <input type="hidden" name="commitment_id" value=id />
-                    <input type="hidden" name="what" value="target_date" />
-                    <Field name="value" kind="date" feedback=date_fb scope="date" value=c.target_date.clone()
-                        label=label(move || t!(i18n, commitments.target_date).into_any()) />
-                    <Field name="reason" feedback=date_fb maxlength=REASON_MAX scope="date"
-                        label=label(move || t!(i18n, commitments.reason_public).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
-                </ActionForm>
-            </details>
-            <details open=opened(progress_fb)>
-                <summary>{t!(i18n, commitments.change_progress)}</summary>
-                <ActionForm action=actions.progress attr:novalidate=true>
-                    <FormError feedback=progress_fb />
-                    <input type="hidden" name="commitment_id" value=id />
-                    <input type="hidden" name="what" value="progress" />
-                    <Field name="value" feedback=progress_fb required=false scope="progress"
-                        label=label(move || t!(i18n, commitments.progress_percent).into_any())
-                        hint=label(move || t!(i18n, commitments.progress_hint).into_any()) />
-                    <Field name="reason" feedback=progress_fb required=false maxlength=REASON_MAX scope="progress"
-                        label=label(move || t!(i18n, commitments.reason_public).into_any()) />
-                    <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
-                </ActionForm>
-            </details>
-            <details open=ind_fb.with_untracked(|f| f.is_some())>
-                <summary>{t!(i18n, commitments.add_indicator)}</summary>
-                <ActionForm action=actions.indicator attr:novalidate=true>
-                    <FormError feedback=ind_fb />
-                    <input type="hidden" name="commitment_id" value=id />
-                    <Field name="name" feedback=ind_fb maxlength=TITLE_MAX label=label(move || t!(i18n, commitments.indicator_name).into_any())
-                        hint=label(move || t!(i18n, commitments.indicator_name_hint).into_any()) />
-                    <Field name="unit" feedback=ind_fb maxlength=UNIT_MAX label=label(move || t!(i18n, commitments.unit).into_any())
-                        hint=label(move || t!(i18n, commitments.unit_hint).into_any()) />
-                    <Field name="baseline" feedback=ind_fb label=label(move || t!(i18n, commitments.baseline).into_any()) />
-                    <Field name="target" feedback=ind_fb label=label(move || t!(i18n, commitments.target).into_any()) />
-                    <fieldset>
-                        <legend>{t!(i18n, commitments.direction)}</legend>
-                        <div class="choice"><input type="radio" id="direction-higher" name="direction" value="higher" checked=true />
-                            <label for="direction-higher">{t!(i18n, commitments.higher_better)}</label></div>
-                        <div class="choice"><input type="radio" id="direction-lower" name="direction" value="lower" />
-                            <label for="direction-lower">{t!(i18n, commitments.lower_better)}</label></div>
-                    </fieldset>
-                    <button type="submit" class="button button-secondary">{t!(i18n, commitments.add)}</button>
-                </ActionForm>
-            </details>
-            <details open=edit_fb.with_untracked(|f| f.is_some())>
-                <summary>{t!(i18n, commitments.edit)}</summary>
-                <ActionForm action=actions.edit attr:novalidate=true>
-                    <FormError feedback=edit_fb />
-                    <input type="hidden" name="commitment_id" value=id />
-                    <Field name="service" feedback=edit_fb scope="edit" maxlength=SERVICE_MAX value=c.service.clone() label=label(move || t!(i18n, commitments.service).into_any()) />
-                    <Field name="contact_role" feedback=edit_fb scope="edit" maxlength=SERVICE_MAX value=c.contact_role.clone() label=label(move || t!(i18n, commitments.contact_role).into_any()) />
-                    <Field name="summary" feedback=edit_fb scope="edit" multiline=true maxlength=SUMMARY_MAX value=c.summary_md.clone() label=label(move || t!(i18n, commitments.summary_field).into_any()) />
-                    <button type="submit" class="button button-secondary">{t!(i18n, commitments.save)}</button>
-                </ActionForm>
-            </details>
+            <StatusForm id current=c.status action=actions.status feedback=status_fb />
+            <DateForm id target_date=c.target_date.clone() action=actions.date feedback=date_fb />
+            <ProgressForm id action=actions.progress feedback=progress_fb />
+            <IndicatorForm id action=actions.indicator feedback=ind_fb />
+            <EditForm c action=actions.edit feedback=edit_fb />
         </section>
+    }
+}
+
+/// Whether a staff form starts unfolded: when it came back with something to say.
+fn opened(feedback: Signal<Option<Feedback>>) -> bool {
+    feedback.with_untracked(|f| f.is_some())
+}
+
+#[component]
+fn StatusForm(
+    id: i64,
+    current: Status,
+    action: ServerAction<ChangeCommitment>,
+    feedback: Signal<Option<Feedback>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <details open=opened(feedback)>
+            <summary>{t!(i18n, commitments.change_status)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="commitment_id" value=id />
+                <input type="hidden" name="what" value="status" />
+                <div class="field">
+                    <label for="status-value">{t!(i18n, commitments.status)}</label>
+                    <select id="status-value" name="value">
+                        {Status::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=s == current>{shown_name(locale, Shown::from(s))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field name="reason" feedback required=false maxlength=REASON_MAX scope="status"
+                    label=label(move || t!(i18n, commitments.reason_public).into_any())
+                    hint=label(move || t!(i18n, commitments.reason_status_hint).into_any()) />
+                <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn DateForm(
+    id: i64,
+    target_date: String,
+    action: ServerAction<ChangeCommitment>,
+    feedback: Signal<Option<Feedback>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details open=opened(feedback)>
+            <summary>{t!(i18n, commitments.change_date)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="commitment_id" value=id />
+                <input type="hidden" name="what" value="target_date" />
+                <Field name="value" kind="date" feedback scope="date" value=target_date
+                    label=label(move || t!(i18n, commitments.target_date).into_any()) />
+                <Field name="reason" feedback maxlength=REASON_MAX scope="date"
+                    label=label(move || t!(i18n, commitments.reason_public).into_any()) />
+                <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn ProgressForm(id: i64, action: ServerAction<ChangeCommitment>, feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details open=opened(feedback)>
+            <summary>{t!(i18n, commitments.change_progress)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="commitment_id" value=id />
+                <input type="hidden" name="what" value="progress" />
+                <Field name="value" feedback required=false scope="progress"
+                    label=label(move || t!(i18n, commitments.progress_percent).into_any())
+                    hint=label(move || t!(i18n, commitments.progress_hint).into_any()) />
+                <Field name="reason" feedback required=false maxlength=REASON_MAX scope="progress"
+                    label=label(move || t!(i18n, commitments.reason_public).into_any()) />
+                <button type="submit" class="button">{t!(i18n, commitments.save)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn IndicatorForm(id: i64, action: ServerAction<AddIndicator>, feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details open=opened(feedback)>
+            <summary>{t!(i18n, commitments.add_indicator)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="commitment_id" value=id />
+                <Field name="name" feedback maxlength=TITLE_MAX label=label(move || t!(i18n, commitments.indicator_name).into_any())
+                    hint=label(move || t!(i18n, commitments.indicator_name_hint).into_any()) />
+                <Field name="unit" feedback maxlength=UNIT_MAX label=label(move || t!(i18n, commitments.unit).into_any())
+                    hint=label(move || t!(i18n, commitments.unit_hint).into_any()) />
+                <Field name="baseline" feedback label=label(move || t!(i18n, commitments.baseline).into_any()) />
+                <Field name="target" feedback label=label(move || t!(i18n, commitments.target).into_any()) />
+                <fieldset>
+                    <legend>{t!(i18n, commitments.direction)}</legend>
+                    <div class="choice"><input type="radio" id="direction-higher" name="direction" value="higher" checked=true />
+                        <label for="direction-higher">{t!(i18n, commitments.higher_better)}</label></div>
+                    <div class="choice"><input type="radio" id="direction-lower" name="direction" value="lower" />
+                        <label for="direction-lower">{t!(i18n, commitments.lower_better)}</label></div>
+                </fieldset>
+                <button type="submit" class="button button-secondary">{t!(i18n, commitments.add)}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn EditForm(c: Commitment, action: ServerAction<EditCommitment>, feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details open=opened(feedback)>
+            <summary>{t!(i18n, commitments.edit)}</summary>
+            <ActionForm action attr:novalidate=true>
+                <FormError feedback />
+                <input type="hidden" name="commitment_id" value=c.id.0 />
+                <Field name="service" feedback scope="edit" maxlength=SERVICE_MAX value=c.service.clone() label=label(move || t!(i18n, commitments.service).into_any()) />
+                <Field name="contact_role" feedback scope="edit" maxlength=SERVICE_MAX value=c.contact_role.clone() label=label(move || t!(i18n, commitments.contact_role).into_any()) />
+                <Field name="summary" feedback scope="edit" multiline=true maxlength=SUMMARY_MAX value=c.summary_md.clone() label=label(move || t!(i18n, commitments.summary_field).into_any()) />
+                <button type="submit" class="button button-secondary">{t!(i18n, commitments.save)}</button>
+            </ActionForm>
+        </details>
     }
 }
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
+    let locale = use_i18n().get_locale_untracked();
     let read = ServerAction::<MarkNotificationsRead>::new();
     let refresh = RwSignal::new(0u64);
     refresh_on_success(read, refresh);
@@ -614,53 +742,55 @@ pub fn NotificationsPage() -> impl IntoView {
         }
     });
     let data = Resource::new(move || refresh.get(), |_| list_notifications());
-    let kind = move |n: &Notification| -> String {
-        match n.kind.as_str() {
-            "created" => td_string!(locale, commitments.notif_created).to_owned(),
-            "update" => td_string!(locale, commitments.notif_update).to_owned(),
-            "target_date" => td_string!(locale, commitments.notif_date, date = format_date_fr(&n.detail)).to_string(),
-            _ => {
-                let s = Status::parse(&n.detail).map(|s| shown_name(locale, Shown::from(s))).unwrap_or("");
-                td_string!(locale, commitments.notif_status, status = s).to_string()
-            }
-        }
-    };
+    // On error, the error page brings its own heading ("Connectez-vous…"): one h1 a page.
     view! {
         <Title text=td_string!(locale, nav.notifications) />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    // The error page brings its own heading ("Connectez-vous…"): one h1 a page.
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(n) => view! {
-                        <h1>{t!(i18n, nav.notifications)}</h1>
-                        <p>{t!(i18n, commitments.unread_count, count = n.unread)}</p>
-                        {(n.unread > 0).then(|| view! {
-                            <ActionForm action=read>
-                                <button type="submit" class="button button-secondary">{t!(i18n, commitments.mark_read)}</button>
-                            </ActionForm>
-                        })}
-                        {if n.items.is_empty() {
-                            view! { <p>{t!(i18n, commitments.no_notification)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="notifications">
-                                    {n.items.into_iter().map(|item| {
-                                        let what = kind(&item);
-                                        view! {
-                                        <li class:unread=!item.read>
-                                            {(!item.read).then(|| view! { <span class="badge live">{t!(i18n, commitments.new_badge)}</span>" " })}
-                                            <A href=format!("/commitments/{}", item.commitment_id)>{item.title.clone()}</A>" — "{what}
-                                            <span class="meta">" · "{format_datetime(item.created_at)}</span>
-                                        </li>
-                                    }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data render=move |n| view! { <NotificationsView n read /> } />
+    }
+}
+
+#[component]
+fn NotificationsView(n: Notifications, read: ServerAction<MarkNotificationsRead>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <h1>{t!(i18n, nav.notifications)}</h1>
+        <p>{t!(i18n, commitments.unread_count, count = n.unread)}</p>
+        {(n.unread > 0).then(|| view! {
+            <ActionForm action=read>
+                <button type="submit" class="button button-secondary">{t!(i18n, commitments.mark_read)}</button>
+            </ActionForm>
+        })}
+        {if n.items.is_empty() {
+            view! { <p>{t!(i18n, commitments.no_notification)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="notifications">
+                    {n.items.into_iter().map(|item| {
+                        let what = notification_text(locale, &item);
+                        view! {
+                        <li class:unread=!item.read>
+                            {(!item.read).then(|| view! { <span class="badge live">{t!(i18n, commitments.new_badge)}</span>" " })}
+                            <A href=format!("/commitments/{}", item.commitment_id)>{item.title.clone()}</A>" — "{what}
+                            <span class="meta">" · "{format_datetime(item.created_at)}</span>
+                        </li>
+                    }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+/// What happened to the commitment, in a few words.
+fn notification_text(locale: Locale, n: &Notification) -> String {
+    match n.kind.as_str() {
+        "created" => td_string!(locale, commitments.notif_created).to_owned(),
+        "update" => td_string!(locale, commitments.notif_update).to_owned(),
+        "target_date" => td_string!(locale, commitments.notif_date, date = format_date_fr(&n.detail)).to_string(),
+        _ => {
+            let s = Status::parse(&n.detail).map(|s| shown_name(locale, Shown::from(s))).unwrap_or("");
+            td_string!(locale, commitments.notif_status, status = s).to_string()
+        }
     }
 }

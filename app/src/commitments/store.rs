@@ -5,7 +5,9 @@ use crate::context::Tx;
 use crate::db::Db;
 use crate::error::ssr::ResultExt;
 use crate::error::{AppError, ErrorCode};
-use crate::ids::{AssemblyId, CommitmentId, IndicatorId, MilestoneId, ObjectiveId, RoundId, SittingId, UserId};
+use crate::ids::{
+    AssemblyId, CommitmentId, IndicatorId, MeasurementId, MilestoneId, ObjectiveId, RoundId, SittingId, UserId,
+};
 use crate::objectives::Channel;
 
 /// The commitment's assembly and where it stands, its row locked for the rest of `tx`:
@@ -439,7 +441,7 @@ pub async fn indicators(db: &Db, id: CommitmentId) -> Result<Vec<IndicatorRow>, 
 
 /// Every measurement of the commitment's indicators, oldest first (one query).
 pub async fn measurements(db: &Db, id: CommitmentId) -> Result<Vec<(IndicatorId, Measurement)>, AppError> {
-    let rows: Vec<(IndicatorId, i64, String, f64, String)> = sqlx::query_as(
+    let rows: Vec<(IndicatorId, MeasurementId, String, f64, String)> = sqlx::query_as(
         "select m.indicator_id, m.id, m.measured_on, m.value, m.source from measurements m \
          join indicators i on i.id = m.indicator_id where i.commitment_id = $1 order by m.measured_on",
     )

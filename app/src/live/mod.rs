@@ -59,20 +59,7 @@ mod browser {
             let Ok(source) = web_sys::EventSource::new(&format!("/live/sittings/{sitting}")) else {
                 return;
             };
-            let pending = Rc::new(Cell::new(false));
-            let bump = move || {
-                if pending.replace(true) {
-                    return;
-                }
-                let pending = pending.clone();
-                set_timeout(
-                    move || {
-                        pending.set(false);
-                        refresh.update(|n| *n += 1);
-                    },
-                    std::time::Duration::from_millis(400),
-                );
-            };
+            let bump = merged_refresh(refresh);
             let on_open = {
                 let bump = bump.clone();
                 let ever_opened = ever_opened.clone();
@@ -104,6 +91,24 @@ mod browser {
                 kept.dispose();
             });
         });
+    }
+
+    /// Bumps `refresh` 400 ms after the first call; calls meanwhile join that one bump.
+    fn merged_refresh(refresh: RwSignal<u64>) -> impl Fn() + Clone + 'static {
+        let pending = Rc::new(Cell::new(false));
+        move || {
+            if pending.replace(true) {
+                return;
+            }
+            let pending = pending.clone();
+            set_timeout(
+                move || {
+                    pending.set(false);
+                    refresh.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(400),
+            );
+        }
     }
 }
 

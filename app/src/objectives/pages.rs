@@ -35,76 +35,95 @@ pub fn ObjectiveListSection(assembly: Memo<crate::ids::AssemblyId>) -> impl Into
             ["channel", "status", "sort", "q", "page"].into_iter().map(|k| (k, map.get(k))).collect();
         ListQuery::from_pairs(|k| pairs.iter().find(|(n, _)| *n == k).and_then(|(_, v)| v.as_deref()))
     });
-    let list = Resource::new(move || (assembly.get(), query.get()), |(a, q)| list_objectives(a, q));
-    let locale = i18n.get_locale_untracked();
-    let user = use_current_user();
+    // The assembly's own section already says when it does not exist: nothing more here.
+    let list = Resource::new(
+        move || (assembly.get(), query.get()),
+        |(a, q)| async move {
+            match list_objectives(a, q).await {
+                Err(e) if e.code() == crate::error::ErrorCode::NotFound => Ok(None),
+                other => other.map(Some),
+            }
+        },
+    );
     view! {
         <section aria-labelledby="objectives-heading" class="objectives">
             <h2 id="objectives-heading">{t!(i18n, objectives.title)}</h2>
             // First on a phone: what a member came to do. The server checks again.
-            {move || {
-                let a = assembly.get();
-                user.with(|u| u.as_ref().map(|u| (u.takes_part_in(a), u.moderates(a)))).map(|(propose, moderate)| view! {
-                    <div class="list-actions">
-                        {propose.then(|| view! {
-                            <A href=format!("/assemblies/{a}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
-                        })}
-                        {moderate.then(|| view! {
-                            <A href=format!("/assemblies/{a}/moderation") attr:class="button button-secondary">{t!(i18n, moderation.queue_title)}</A>
-                        })}
-                    </div>
-                })
-            }}
-            <Form method="GET" action="" attr:class="filters" attr:role="search">
-                <div class="field field-search">
-                    <label for="search-q">{t!(i18n, objectives.search)}</label>
-                    <input id="search-q" type="search" name="q" maxlength="200" value=move || query.with(|q| q.q.clone()) />
-                </div>
-                // Folded (it is long on a phone) unless a filter or a sort is in use.
-                <details class="more-filters" open=move || query.with(|q| q.channel.is_some() || q.status.is_some() || q.sort != Sort::Newest)>
-                    <summary>{t!(i18n, objectives.more_filters)}</summary>
-                    <div class="filter-fields">
-                        <div class="field">
-                            <label for="filter-channel">{t!(i18n, objectives.channel)}</label>
-                            <select id="filter-channel" name="channel">
-                                <option value="">{t!(i18n, objectives.all_channels)}</option>
-                                {Channel::ALL.into_iter().map(|c| view! {
-                                    <option value=c.as_str() selected=move || query.with(|q| q.channel == Some(c))>{channel_name(locale, c)}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="filter-status">{t!(i18n, objectives.status)}</label>
-                            <select id="filter-status" name="status">
-                                <option value="">{t!(i18n, objectives.all_statuses)}</option>
-                                {Status::PUBLIC.into_iter().map(|s| view! {
-                                    <option value=s.as_str() selected=move || query.with(|q| q.status == Some(s))>{status_name(locale, s)}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="filter-sort">{t!(i18n, objectives.sort)}</label>
-                            <select id="filter-sort" name="sort">
-                                {Sort::ALL.into_iter().map(|s| view! {
-                                    <option value=s.as_str() selected=move || query.with(|q| q.sort == s)>{sort_name(locale, s)}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                    </div>
-                </details>
-                <button type="submit" class="button">{t!(i18n, objectives.apply)}</button>
-            </Form>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        // The assembly's own section already says when it does not exist.
-                        Err(e) if e.code() == crate::error::ErrorCode::NotFound => ().into_any(),
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(list) => view! { <ListBody list query=query.get_untracked() /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ListActions assembly />
+            <ListFilters query />
+            <Loaded data=list render={move |list: Option<ObjectiveList>| match list {
+                Some(list) => view! { <ListBody list query=query.get_untracked() /> }.into_any(),
+                None => ().into_any(),
+            }} />
         </section>
+    }
+}
+
+/// Proposing an objective (members) and the moderation queue (facilitators).
+#[component]
+fn ListActions(assembly: Memo<crate::ids::AssemblyId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    move || {
+        let a = assembly.get();
+        user.with(|u| u.as_ref().map(|u| (u.takes_part_in(a), u.moderates(a)))).map(|(propose, moderate)| view! {
+            <div class="list-actions">
+                {propose.then(|| view! {
+                    <A href=format!("/assemblies/{a}/objectives/new") attr:class="button">{t!(i18n, objectives.propose)}</A>
+                })}
+                {moderate.then(|| view! {
+                    <A href=format!("/assemblies/{a}/moderation") attr:class="button button-secondary">{t!(i18n, moderation.queue_title)}</A>
+                })}
+            </div>
+        })
+    }
+}
+
+/// Search, filters and sort: a plain GET form, so every list has its own URL.
+#[component]
+fn ListFilters(query: Memo<ListQuery>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:role="search">
+            <div class="field field-search">
+                <label for="search-q">{t!(i18n, objectives.search)}</label>
+                <input id="search-q" type="search" name="q" maxlength="200" value=move || query.with(|q| q.q.clone()) />
+            </div>
+            // Folded (it is long on a phone) unless a filter or a sort is in use.
+            <details class="more-filters" open=move || query.with(|q| q.channel.is_some() || q.status.is_some() || q.sort != Sort::Newest)>
+                <summary>{t!(i18n, objectives.more_filters)}</summary>
+                <div class="filter-fields">
+                    <div class="field">
+                        <label for="filter-channel">{t!(i18n, objectives.channel)}</label>
+                        <select id="filter-channel" name="channel">
+                            <option value="">{t!(i18n, objectives.all_channels)}</option>
+                            {Channel::ALL.into_iter().map(|c| view! {
+                                <option value=c.as_str() selected=move || query.with(|q| q.channel == Some(c))>{channel_name(locale, c)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-status">{t!(i18n, objectives.status)}</label>
+                        <select id="filter-status" name="status">
+                            <option value="">{t!(i18n, objectives.all_statuses)}</option>
+                            {Status::PUBLIC.into_iter().map(|s| view! {
+                                <option value=s.as_str() selected=move || query.with(|q| q.status == Some(s))>{status_name(locale, s)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="filter-sort">{t!(i18n, objectives.sort)}</label>
+                        <select id="filter-sort" name="sort">
+                            {Sort::ALL.into_iter().map(|s| view! {
+                                <option value=s.as_str() selected=move || query.with(|q| q.sort == s)>{sort_name(locale, s)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+            </details>
+            <button type="submit" class="button">{t!(i18n, objectives.apply)}</button>
+        </Form>
     }
 }
 
@@ -167,18 +186,33 @@ fn ObjectiveFields(
     #[prop(optional)] initial: Option<Objective>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
-    let hydrated = use_hydrated();
-    let similar = RwSignal::new(Vec::<Similar>::new());
-    let except = initial.as_ref().map(|o| o.id);
-    let body_text = RwSignal::new(initial.as_ref().map(|o| o.body_md.clone()).unwrap_or_default());
-    let preview = RwSignal::new(None::<Result<String, AppError>>);
     let typed_channel = feedback
         .with_untracked(|f| f.as_ref().and_then(|f| f.value("channel")))
         .or(initial.as_ref().map(|o| o.channel.as_str().to_owned()))
         .unwrap_or_default();
-    let channel_error =
-        Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("channel"))));
+    view! {
+        <TitleField assembly feedback except=initial.as_ref().map(|o| o.id)
+            title=initial.as_ref().map(|o| o.title.clone()).unwrap_or_default() />
+        <BodyField feedback body=initial.as_ref().map(|o| o.body_md.clone()).unwrap_or_default() />
+        <ChannelField feedback typed=typed_channel />
+        <Field name="target" feedback required=false maxlength=TARGET_MAX value=initial.as_ref().map(|o| o.target.clone()).unwrap_or_default()
+            label=label(move || t!(i18n, objectives.field_target).into_any())
+            hint=label(move || t!(i18n, objectives.field_target_hint).into_any()) />
+    }
+}
+
+/// The title, and as one types it the assembly's objectives with a similar one (`except`
+/// the objective being edited), so that a member joins an existing proposal instead.
+#[component]
+fn TitleField(
+    assembly: crate::ids::AssemblyId,
+    feedback: Signal<Option<Feedback>>,
+    except: Option<ObjectiveId>,
+    title: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let similar = RwSignal::new(Vec::<Similar>::new());
     let on_title = move |ev: leptos::ev::Event| {
         let title = event_target_value(&ev);
         if title.chars().count() < 4 {
@@ -191,13 +225,9 @@ fn ObjectiveFields(
             }
         });
     };
-    let show_preview = move |_| {
-        let text = body_text.get_untracked();
-        leptos::task::spawn_local(async move { preview.set(Some(preview_markdown(text).await)) });
-    };
     view! {
         <div on:input=on_title>
-            <Field name="title" feedback maxlength=TITLE_MAX value=initial.as_ref().map(|o| o.title.clone()).unwrap_or_default()
+            <Field name="title" feedback maxlength=TITLE_MAX value=title
                 label=label(move || t!(i18n, objectives.field_title).into_any())
                 hint=label(move || t!(i18n, objectives.field_title_hint).into_any()) />
         </div>
@@ -214,6 +244,21 @@ fn ObjectiveFields(
                 }).collect_view()}</ul>
             })}
         </div>
+    }
+}
+
+/// The text in Markdown, and (with JavaScript) a button that shows it as it will appear.
+#[component]
+fn BodyField(feedback: Signal<Option<Feedback>>, body: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = use_hydrated();
+    let body_text = RwSignal::new(body);
+    let preview = RwSignal::new(None::<Result<String, AppError>>);
+    let show_preview = move |_| {
+        let text = body_text.get_untracked();
+        leptos::task::spawn_local(async move { preview.set(Some(preview_markdown(text).await)) });
+    };
+    view! {
         <div on:input=move |ev| body_text.set(event_target_value(&ev))>
             <Field name="body" feedback multiline=true maxlength=BODY_MAX value=body_text.get_untracked()
                 label=label(move || t!(i18n, objectives.field_body).into_any())
@@ -231,22 +276,30 @@ fn ObjectiveFields(
             }.into_any(),
             Err(e) => view! { <p class="form-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale(), e.code())}</p> }.into_any(),
         })}
+    }
+}
+
+/// The channel, a `<select>` built by hand (`Field` makes text inputs), with its message.
+#[component]
+fn ChannelField(feedback: Signal<Option<Feedback>>, typed: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let channel_error =
+        Signal::derive(move || feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code("channel"))));
+    view! {
         <div class="field" class:field-invalid=move || channel_error.get().is_some()>
             <label for="field-channel">{t!(i18n, objectives.field_channel)}</label>
             <select id="field-channel" name="channel" required aria-describedby="field-channel-error"
                 aria-invalid=move || channel_error.get().is_some().then_some("true")>
                 <option value="">{t!(i18n, objectives.choose_channel)}</option>
                 {Channel::ALL.into_iter().map(|c| view! {
-                    <option value=c.as_str() selected=typed_channel == c.as_str()>{channel_name(locale, c)}</option>
+                    <option value=c.as_str() selected=typed == c.as_str()>{channel_name(locale, c)}</option>
                 }).collect_view()}
             </select>
             <p class="field-error" id="field-channel-error" aria-live="polite">
                 {move || channel_error.get().map(|code| crate::i18n_texts::error_text(i18n.get_locale(), code))}
             </p>
         </div>
-        <Field name="target" feedback required=false maxlength=TARGET_MAX value=initial.as_ref().map(|o| o.target.clone()).unwrap_or_default()
-            label=label(move || t!(i18n, objectives.field_target).into_any())
-            hint=label(move || t!(i18n, objectives.field_target_hint).into_any()) />
     }
 }
 
@@ -294,31 +347,28 @@ pub fn EditObjectivePage() -> impl IntoView {
     let feedback = use_feedback(update);
     let objective = Resource::new(move || id.get(), get_objective);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match objective.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(o) if !o.viewer.is_author => view! { <crate::layout::Forbidden /> }.into_any(),
-                    Ok(o) if !o.status.editable() => view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::InvalidState) /> }.into_any(),
-                    Ok(o) => {
-                        let oid = o.id;
-                        let assembly = o.assembly_id;
-                        view! {
-                            <Title text=o.title.clone() />
-                            <p><A href=format!("/objectives/{oid}")>{t!(i18n, objectives.back_to_objective)}</A></p>
-                            <h1>{t!(i18n, objectives.edit)}</h1>
-                            <p>{t!(i18n, objectives.edit_intro)}</p>
-                            <ActionForm action=update attr:novalidate=true attr:class="objective-form">
-                                <FormError feedback />
-                                <input type="hidden" name="objective_id" value=oid.0 />
-                                <ObjectiveFields assembly feedback initial=o />
-                                <button type="submit" class="button">{t!(i18n, objectives.save)}</button>
-                            </ActionForm>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data=objective render={move |o: Objective| {
+            if !o.viewer.is_author {
+                return view! { <crate::layout::Forbidden /> }.into_any();
+            }
+            if !o.status.editable() {
+                return view! { <ErrorPage error=AppError::User(crate::error::ErrorCode::InvalidState) /> }.into_any();
+            }
+            let oid = o.id;
+            let assembly = o.assembly_id;
+            view! {
+                <Title text=o.title.clone() />
+                <p><A href=format!("/objectives/{oid}")>{t!(i18n, objectives.back_to_objective)}</A></p>
+                <h1>{t!(i18n, objectives.edit)}</h1>
+                <p>{t!(i18n, objectives.edit_intro)}</p>
+                <ActionForm action=update attr:novalidate=true attr:class="objective-form">
+                    <FormError feedback />
+                    <input type="hidden" name="objective_id" value=oid.0 />
+                    <ObjectiveFields assembly feedback initial=o />
+                    <button type="submit" class="button">{t!(i18n, objectives.save)}</button>
+                </ActionForm>
+            }.into_any()
+        }} />
     }
 }
 

@@ -6,6 +6,7 @@ use super::atom::{escape, Entry};
 use super::HistoryKind;
 use crate::commitments::{format_date_fr, Shown};
 use crate::i18n::*;
+use crate::ids::ObjectiveId;
 use crate::voting::tally::{MajorityJudgment, YesNoResult};
 use crate::voting::{Method, RoundResult};
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 pub const ENTRIES: usize = 50;
 
 /// The objectives' names in a feed, by id (see `objective_name`).
-pub type Names = BTreeMap<i64, String>;
+pub type Names = BTreeMap<ObjectiveId, String>;
 
 /// Whether a count of `n` takes the singular: in French 0 and 1 do, in English only 1.
 fn singular(locale: Locale, n: usize) -> bool {
@@ -49,7 +50,7 @@ pub fn commitment_title(locale: Locale, title: &str, assembly: &str) -> (String,
 }
 
 /// An objective as a feed names it: its title, unless moderation hid it.
-pub fn objective_name(locale: Locale, id: i64, title: &str, visible: bool) -> String {
+pub fn objective_name(locale: Locale, id: ObjectiveId, title: &str, visible: bool) -> String {
     if visible {
         td_string!(locale, feeds.objective, title = title).to_string()
     } else {
@@ -66,7 +67,7 @@ pub fn decision(
     names: &Names,
     (sitting, page): (&str, &str),
 ) -> (String, String) {
-    let name = |id: &i64| {
+    let name = |id: &ObjectiveId| {
         names.get(id).cloned().unwrap_or_else(|| td_string!(locale, feeds.objective_unknown, id = *id).to_string())
     };
     let (title, items) = match result {
@@ -86,9 +87,9 @@ fn method_name(locale: Locale, method: Method) -> &'static str {
     crate::voting::texts::method_name(locale, method)
 }
 
-type Name<'a> = dyn Fn(&i64) -> String + 'a;
+type Name<'a> = dyn Fn(&ObjectiveId) -> String + 'a;
 
-fn yes_no(locale: Locale, list: &[(i64, YesNoResult)], name: &Name<'_>) -> (String, Vec<String>) {
+fn yes_no(locale: Locale, list: &[(ObjectiveId, YesNoResult)], name: &Name<'_>) -> (String, Vec<String>) {
     let items = list.iter().map(|(id, r)| yes_no_line(locale, &name(id), r)).collect();
     let adopted = list.iter().filter(|(_, r)| r.adopted).count();
     let title = match list {
@@ -123,7 +124,7 @@ fn yes_no_line(locale: Locale, name: &str, r: &YesNoResult) -> String {
 
 fn majority_judgment(
     locale: Locale,
-    objectives: &[i64],
+    objectives: &[ObjectiveId],
     judgment: &MajorityJudgment,
     name: &Name<'_>,
 ) -> (String, Vec<String>) {
@@ -142,12 +143,12 @@ fn majority_judgment(
 
 fn approval(
     locale: Locale,
-    objectives: &[i64],
+    objectives: &[ObjectiveId],
     counts: &[u32],
     ballots: usize,
     name: &Name<'_>,
 ) -> (String, Vec<String>) {
-    let mut ranked: Vec<(i64, u32)> = objectives.iter().copied().zip(counts.iter().copied()).collect();
+    let mut ranked: Vec<(ObjectiveId, u32)> = objectives.iter().copied().zip(counts.iter().copied()).collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
     let items = ranked
         .iter()
@@ -256,8 +257,11 @@ mod tests {
     }
 
     fn names(locale: Locale) -> Names {
-        [(1, objective_name(locale, 1, "Rappeler <vite>", true)), (2, objective_name(locale, 2, "secret", false))]
-            .into()
+        [
+            (ObjectiveId(1), objective_name(locale, ObjectiveId(1), "Rappeler <vite>", true)),
+            (ObjectiveId(2), objective_name(locale, ObjectiveId(2), "secret", false)),
+        ]
+        .into()
     }
 
     const PAGE: (&str, &str) = ("Séance", "http://x/rounds/1");
@@ -265,12 +269,12 @@ mod tests {
     #[test]
     fn a_decision_names_its_outcome_and_hides_hidden_objectives() {
         let names = names(Locale::fr);
-        let one = RoundResult::YesNo(vec![(1, result(true))]);
+        let one = RoundResult::YesNo(vec![(ObjectiveId(1), result(true))]);
         let (title, html) = decision(Locale::fr, Method::YesNo, Some(&one), &names, PAGE);
         assert_eq!(title, "Adopté : « Rappeler <vite> »");
         assert!(html.contains("« Rappeler &lt;vite&gt; » : adopté (oui 3, non 1, abstention 0)"), "{html}");
         assert!(html.starts_with("<p>Oui / non / abstention — séance « Séance ».</p>"), "{html}");
-        let two = RoundResult::YesNo(vec![(1, result(true)), (2, result(false))]);
+        let two = RoundResult::YesNo(vec![(ObjectiveId(1), result(true)), (ObjectiveId(2), result(false))]);
         let (title, html) = decision(Locale::fr, Method::YesNo, Some(&two), &names, PAGE);
         assert_eq!(title, "Vote : 1 objectif adopté, 1 rejeté");
         assert!(
@@ -283,7 +287,7 @@ mod tests {
     #[test]
     fn a_decision_reads_in_english_too() {
         let names = names(Locale::en);
-        let two = RoundResult::YesNo(vec![(1, result(true)), (2, result(false))]);
+        let two = RoundResult::YesNo(vec![(ObjectiveId(1), result(true)), (ObjectiveId(2), result(false))]);
         let (title, html) = decision(Locale::en, Method::YesNo, Some(&two), &names, PAGE);
         assert_eq!(title, "Vote: 1 objective adopted, 1 rejected");
         assert!(html.contains("“Rappeler &lt;vite&gt;”: adopted (yes 3, no 1, abstain 0)"), "{html}");
@@ -295,13 +299,18 @@ mod tests {
 
     #[test]
     fn counts_agree_with_their_noun_in_each_language() {
-        let approval = RoundResult::Approval { objectives: vec![1, 2], counts: vec![0, 2], ballots: 1 };
+        let approval =
+            RoundResult::Approval { objectives: vec![ObjectiveId(1), ObjectiveId(2)], counts: vec![0, 2], ballots: 1 };
         let (title, html) = decision(Locale::fr, Method::Approval, Some(&approval), &names(Locale::fr), PAGE);
         assert_eq!(title, "Vote par approbation : l’objectif n° 2 (masqué par la modération) en tête");
         assert!(html.contains("2 approbations sur 1 bulletin") && html.contains("0 approbation sur"), "{html}");
         let (_, html) = decision(Locale::en, Method::Approval, Some(&approval), &names(Locale::en), PAGE);
         assert!(html.contains("2 approvals out of 1 ballot") && html.contains("0 approvals out of"), "{html}");
-        let three = RoundResult::YesNo(vec![(1, result(false)), (2, result(false)), (3, result(true))]);
+        let three = RoundResult::YesNo(vec![
+            (ObjectiveId(1), result(false)),
+            (ObjectiveId(2), result(false)),
+            (ObjectiveId(3), result(true)),
+        ]);
         let (title, _) = decision(Locale::en, Method::YesNo, Some(&three), &names(Locale::en), PAGE);
         assert_eq!(title, "Vote: 1 objective adopted, 2 rejected");
         let (title, _) = decision(Locale::fr, Method::YesNo, Some(&three), &names(Locale::fr), PAGE);

@@ -2,8 +2,9 @@
 //! the terms (licence, formats, what is left out), and each dataset's columns explained.
 use super::{file_path, Format, DATASETS};
 use crate::assemblies::api::list_assemblies;
+use crate::assemblies::Assembly;
 use crate::i18n::*;
-use crate::layout::ErrorPage;
+use crate::layout::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -35,15 +36,11 @@ pub fn OpenDataPage() -> impl IntoView {
         </section>
         <section aria-labelledby="files-heading">
             <h2 id="files-heading">{t!(i18n, open_data.files)}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match assemblies.await {
-                        Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, open_data.no_assembly)}</p> }.into_any(),
-                        Ok(list) => list.into_iter().map(|a| view! { <AssemblyFiles id=a.id.0 name=a.name /> }).collect_view().into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=assemblies render={move |list: Vec<Assembly>| if list.is_empty() {
+                view! { <p>{t!(i18n, open_data.no_assembly)}</p> }.into_any()
+            } else {
+                list.into_iter().map(|a| view! { <AssemblyFiles id=a.id.0 name=a.name /> }).collect_view().into_any()
+            }} />
             <p>{t!(i18n, open_data.feeds_note)}</p>
             <p>{t!(i18n, open_data.feeds_lang)}</p>
         </section>

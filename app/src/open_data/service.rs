@@ -236,7 +236,7 @@ pub async fn assembly_feed(ctx: &Ctx, lang: FeedLang, id: AssemblyId) -> Result<
         .await?
         .into_iter()
         .map(|o| {
-            (o.id.0, feed::objective_name(locale, o.id.0, &o.title, o.moderation == crate::moderation::State::Visible))
+            (o.id, feed::objective_name(locale, o.id, &o.title, o.moderation == crate::moderation::State::Visible))
         })
         .collect();
     let mut entries: Vec<atom::Entry> = Vec::new();

@@ -9,7 +9,7 @@ use crate::forms::{refresh_on_success, use_feedback, Field, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::{format_datetime, format_time};
 use crate::ids::{ObjectiveId, SittingId, TurnId};
-use crate::layout::{ErrorPage, Loaded};
+use crate::layout::Loaded;
 use crate::live::use_live;
 use crate::objectives::texts::status_name;
 use crate::voting::pages::OpenRoundForm;
@@ -57,26 +57,19 @@ pub fn SittingsPage() -> impl IntoView {
     let plan = ServerAction::<PlanSitting>::new();
     let data = Resource::new(move || assembly.get(), list_sittings);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPage error=e /> }.into_any(),
-                    Ok(list) => {
-                        let assembly = list.assembly_id;
-                        view! {
-                            <Title text=format!("{} · {}", td_string!(locale, sittings.title), list.assembly_name) />
-                            <p class="breadcrumb"><A href=format!("/assemblies/{assembly}")>{list.assembly_name.clone()}</A></p>
-                            <h1>{t!(i18n, sittings.title)}</h1>
-                            <SittingSection id="upcoming" sittings=list.upcoming
-                                heading=td_string!(locale, sittings.upcoming) empty=td_string!(locale, sittings.none_upcoming) />
-                            {list.can_plan.then(|| view! { <PlanForm assembly plan /> })}
-                            <SittingSection id="past" sittings=list.past
-                                heading=td_string!(locale, sittings.past) empty=td_string!(locale, sittings.none_past) />
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data render={move |list: SittingList| {
+            let assembly = list.assembly_id;
+            view! {
+                <Title text=format!("{} · {}", td_string!(locale, sittings.title), list.assembly_name) />
+                <p class="breadcrumb"><A href=format!("/assemblies/{assembly}")>{list.assembly_name.clone()}</A></p>
+                <h1>{t!(i18n, sittings.title)}</h1>
+                <SittingSection id="upcoming" sittings=list.upcoming
+                    heading=td_string!(locale, sittings.upcoming) empty=td_string!(locale, sittings.none_upcoming) />
+                {list.can_plan.then(|| view! { <PlanForm assembly plan /> })}
+                <SittingSection id="past" sittings=list.past
+                    heading=td_string!(locale, sittings.past) empty=td_string!(locale, sittings.none_past) />
+            }
+        }} />
     }
 }
 
@@ -173,10 +166,9 @@ fn SittingView(
     refresh: RwSignal<u64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let v = s.viewer.clone();
-    let id = s.id;
-    let live = s.status == SittingStatus::Live;
+    let (id, status) = (s.id, s.status);
+    let live = status == SittingStatus::Live;
     let errors = [
         use_feedback(actions.run),
         use_feedback(actions.check_in),
@@ -190,7 +182,31 @@ fn SittingView(
         .filter(|a| matches!(a.status, crate::objectives::Status::Proposed | crate::objectives::Status::InDiscussion))
         .map(|a| (a.objective_id, a.title.clone()))
         .collect();
-    let Sitting { assembly_id, assembly_name, title, starts_at, ends_at, place, online_url, status, .. } = s.clone();
+    view! {
+        <SittingIntro s=s.clone() connected />
+        <FormError feedback=error />
+        {v.facilitates.then(|| view! { <RunControls id status run=actions.run /> })}
+        <Agenda s=s.clone() run=actions.run />
+        <CurrentDiscussion s=s.clone() />
+        <section aria-labelledby="rounds-heading">
+            <h2 id="rounds-heading">{t!(i18n, sittings.rounds)}</h2>
+            // The sitting's rounds are voting's: fetched through its own server function.
+            <crate::voting::pages::SittingRounds sitting=id refresh />
+            {(v.facilitates && status != SittingStatus::Closed && !votable.is_empty())
+                .then(move || view! { <OpenRoundForm sitting=id objectives=votable action=open_round /> })}
+        </section>
+        <Speaking s=s.clone() queue=actions.queue live />
+        <Attendance s check_in=actions.check_in proxy=actions.proxy />
+    }
+}
+
+/// The sitting's title, when and where, and until it is over: the calendar file, the room's
+/// screen, and whether live updates are on.
+#[component]
+fn SittingIntro(s: Sitting, connected: ReadSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let Sitting { id, assembly_id, assembly_name, title, starts_at, ends_at, place, online_url, status, .. } = s;
     view! {
         <Title text=title.clone() />
         <p class="breadcrumb">
@@ -213,19 +229,6 @@ fn SittingView(
                 </span>
             </p>
         })}
-        <FormError feedback=error />
-        {v.facilitates.then(|| view! { <RunControls id status run=actions.run /> })}
-        <Agenda s=s.clone() run=actions.run />
-        <CurrentDiscussion s=s.clone() />
-        <section aria-labelledby="rounds-heading">
-            <h2 id="rounds-heading">{t!(i18n, sittings.rounds)}</h2>
-            // The sitting's rounds are voting's: fetched through its own server function.
-            <crate::voting::pages::SittingRounds sitting=id refresh />
-            {(v.facilitates && status != SittingStatus::Closed && !votable.is_empty())
-                .then(move || view! { <OpenRoundForm sitting=id objectives=votable action=open_round /> })}
-        </section>
-        <Speaking s=s.clone() queue=actions.queue live />
-        <Attendance s=s check_in=actions.check_in proxy=actions.proxy />
     }
 }
 
@@ -444,53 +447,67 @@ fn Attendance(s: Sitting, check_in: ServerAction<CheckIn>, proxy: ServerAction<G
                     <caption>{t!(i18n, sittings.check_in)}</caption>
                     <thead><tr><th scope="col">{t!(i18n, sittings.member)}</th><th scope="col">{t!(i18n, sittings.presence)}</th></tr></thead>
                     <tbody>
-                        {s.attendees.clone().into_iter().map(|a| {
-                            let current = a.mode;
-                            let user = a.person.id;
-                            let name = a.person.name.clone();
-                            view! {
-                                <tr>
-                                    <th scope="row">{name.clone()}</th>
-                                    <td>
-                                        {if open {
-                                            view! {
-                                                <ActionForm action=check_in attr:class="inline-form">
-                                                    <input type="hidden" name="sitting_id" value=id />
-                                                    <input type="hidden" name="user_id" value=user />
-                                                    <button type="submit" name="mode" value="room" class="button button-small" class:button-secondary=current != Some(Mode::Room)
-                                                        aria-pressed=if current == Some(Mode::Room) { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.in_room))>{t!(i18n, sittings.in_room)}</button>
-                                                    <button type="submit" name="mode" value="online" class="button button-small" class:button-secondary=current != Some(Mode::Online)
-                                                        aria-pressed=if current == Some(Mode::Online) { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.online))>{t!(i18n, sittings.online)}</button>
-                                                    <button type="submit" name="mode" value="absent" class="button button-small" class:button-secondary=current.is_some()
-                                                        aria-pressed=if current.is_none() { "true" } else { "false" }
-                                                        aria-label=format!("{} · {}", name, td_string!(locale, sittings.absent))>{t!(i18n, sittings.absent)}</button>
-                                                </ActionForm>
-                                            }.into_any()
-                                        } else {
-                                            match current {
-                                                Some(Mode::Room) => td_string!(locale, sittings.in_room),
-                                                Some(Mode::Online) => td_string!(locale, sittings.online),
-                                                None => td_string!(locale, sittings.absent),
-                                            }.into_any()
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
+                        {s.attendees.clone().into_iter().map(|a| view! { <CheckInRow sitting=id a open check_in /> }).collect_view()}
                     </tbody>
                 </table>
             })}
-            {(v.facilitates).then(|| view! {
-                <h3>{t!(i18n, sittings.proxies)}</h3>
-                {if s.proxies.is_empty() {
-                    view! { <p>{t!(i18n, sittings.no_proxy)}</p> }.into_any()
-                } else {
-                    view! { <ul>{s.proxies.iter().map(|p| view! { <li>{t!(i18n, sittings.proxy_line, giver = p.giver.name.clone(), holder = p.holder.name.clone())}</li> }).collect_view()}</ul> }.into_any()
-                }}
-            })}
+            {(v.facilitates).then(|| view! { <ProxyList proxies=s.proxies.clone() /> })}
         </section>
+    }
+}
+
+/// One member's presence: three buttons while the sitting is open (the one pressed shows
+/// where they are), plain words once it is closed.
+#[component]
+fn CheckInRow(sitting: SittingId, a: Attendee, open: bool, check_in: ServerAction<CheckIn>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let current = a.mode;
+    let user = a.person.id;
+    let name = a.person.name.clone();
+    view! {
+        <tr>
+            <th scope="row">{name.clone()}</th>
+            <td>
+                {if open {
+                    view! {
+                        <ActionForm action=check_in attr:class="inline-form">
+                            <input type="hidden" name="sitting_id" value=sitting />
+                            <input type="hidden" name="user_id" value=user />
+                            <button type="submit" name="mode" value="room" class="button button-small" class:button-secondary=current != Some(Mode::Room)
+                                aria-pressed=if current == Some(Mode::Room) { "true" } else { "false" }
+                                aria-label=format!("{} · {}", name, td_string!(locale, sittings.in_room))>{t!(i18n, sittings.in_room)}</button>
+                            <button type="submit" name="mode" value="online" class="button button-small" class:button-secondary=current != Some(Mode::Online)
+                                aria-pressed=if current == Some(Mode::Online) { "true" } else { "false" }
+                                aria-label=format!("{} · {}", name, td_string!(locale, sittings.online))>{t!(i18n, sittings.online)}</button>
+                            <button type="submit" name="mode" value="absent" class="button button-small" class:button-secondary=current.is_some()
+                                aria-pressed=if current.is_none() { "true" } else { "false" }
+                                aria-label=format!("{} · {}", name, td_string!(locale, sittings.absent))>{t!(i18n, sittings.absent)}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    match current {
+                        Some(Mode::Room) => td_string!(locale, sittings.in_room),
+                        Some(Mode::Online) => td_string!(locale, sittings.online),
+                        None => td_string!(locale, sittings.absent),
+                    }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}
+
+/// Every proxy given for the sitting (facilitators).
+#[component]
+fn ProxyList(proxies: Vec<Proxy>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h3>{t!(i18n, sittings.proxies)}</h3>
+        {if proxies.is_empty() {
+            view! { <p>{t!(i18n, sittings.no_proxy)}</p> }.into_any()
+        } else {
+            view! { <ul>{proxies.iter().map(|p| view! { <li>{t!(i18n, sittings.proxy_line, giver = p.giver.name.clone(), holder = p.holder.name.clone())}</li> }).collect_view()}</ul> }.into_any()
+        }}
     }
 }
 

@@ -286,6 +286,78 @@ pub async fn queue(
     Ok(())
 }
 
+/// Who is in the sitting: the assembly's participants, their attendance and the proxies.
+struct Roll {
+    people: Vec<Person>,
+    attendance: Vec<(UserId, Mode)>,
+    proxies: Vec<(UserId, UserId)>,
+}
+
+impl Roll {
+    fn mode_of(&self, id: UserId) -> Option<Mode> {
+        self.attendance.iter().find(|(u, _)| *u == id).map(|(_, m)| *m)
+    }
+
+    fn count(&self, mode: Mode) -> i64 {
+        self.attendance.iter().filter(|(_, m)| *m == mode).count() as i64
+    }
+
+    fn person(&self, id: UserId) -> Person {
+        let name = self.people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
+        Person { id, name }
+    }
+}
+
+fn turn(t: &store::TurnRow) -> Turn {
+    Turn {
+        id: t.id,
+        person: Person { id: t.user_id, name: t.name.clone() },
+        requested_at: t.created_at,
+        started_at: t.started_at,
+    }
+}
+
+/// What the page needs to know of the one looking at it.
+fn viewer(actor: &Actor, assembly: AssemblyId, roll: &Roll, turns: &[store::TurnRow]) -> SittingViewer {
+    let mut viewer = SittingViewer {
+        signed_in: actor.user().is_some(),
+        facilitates: actor.moderates(assembly),
+        participates: actor.takes_part_in(assembly),
+        ..Default::default()
+    };
+    if let Some(u) = actor.user() {
+        viewer.user_id = Some(u.id);
+        viewer.hand_raised = turns.iter().any(|t| t.user_id == u.id && t.ended_at.is_none());
+        viewer.present = roll.mode_of(u.id);
+        viewer.proxy_given_to = roll.proxies.iter().find(|(g, _)| *g == u.id).map(|(_, h)| roll.person(*h));
+        viewer.proxy_held_for = roll.proxies.iter().find(|(_, h)| *h == u.id).map(|(g, _)| roll.person(*g));
+    }
+    viewer
+}
+
+/// The latest comments on the objective under discussion, if any.
+async fn current_discussion(ctx: &Ctx, objective: Option<ObjectiveId>) -> Result<Vec<LiveComment>, AppError> {
+    let Some(objective) = objective else { return Ok(Vec::new()) };
+    Ok(store::latest_comments(&ctx.db, objective)
+        .await?
+        .into_iter()
+        .map(|c| LiveComment { author: c.author, stance: c.stance, html: c.body_html, created_at: c.created_at })
+        .collect())
+}
+
+async fn agenda(ctx: &Ctx, sitting: SittingId, current: Option<ObjectiveId>) -> Result<Vec<AgendaEntry>, AppError> {
+    Ok(store::agenda(&ctx.db, sitting)
+        .await?
+        .into_iter()
+        .map(|a| AgendaEntry {
+            current: current == Some(a.objective_id),
+            objective_id: a.objective_id,
+            title: a.title,
+            status: a.status,
+        })
+        .collect())
+}
+
 /// Everything the sitting page shows to `actor`: the agenda, who is present, the proxies
 /// (facilitators see them all, a member their own), the floor and the queue, the latest
 /// comments on the objective under discussion. The sitting's vote rounds come from voting.
@@ -293,53 +365,16 @@ pub async fn queue(
 pub async fn get(ctx: &Ctx, actor: &Actor, now: i64, sitting: SittingId) -> Result<Sitting, AppError> {
     let row = store::sitting(&ctx.db, sitting).await?.ok_or_else(not_found)?;
     let assembly = row.assembly_id;
-    let facilitates = actor.moderates(assembly);
-    let participates = actor.takes_part_in(assembly);
-    let people = store::participants(&ctx.db, assembly).await?;
-    let attendance = store::attendance(&ctx.db, sitting).await?;
-    let mode_of = |id: UserId| attendance.iter().find(|(u, _)| *u == id).map(|(_, m)| *m);
-    let count = |mode: Mode| attendance.iter().filter(|(_, m)| *m == mode).count() as i64;
-    let name_of = |id: UserId| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let person = |id: UserId| Person { id, name: name_of(id) };
-    let all_proxies = store::proxies(&ctx.db, sitting).await?;
+    let roll = Roll {
+        people: store::participants(&ctx.db, assembly).await?,
+        attendance: store::attendance(&ctx.db, sitting).await?,
+        proxies: store::proxies(&ctx.db, sitting).await?,
+    };
     let turns = store::turns(&ctx.db, sitting).await?;
-    let turn = |t: &store::TurnRow| Turn {
-        id: t.id,
-        person: Person { id: t.user_id, name: t.name.clone() },
-        requested_at: t.created_at,
-        started_at: t.started_at,
-    };
-    let spoken: Vec<(Person, i64, Option<i64>)> = turns
-        .iter()
-        .filter_map(|t| t.started_at.map(|start| (Person { id: t.user_id, name: t.name.clone() }, start, t.ended_at)))
-        .collect();
-    let mut viewer =
-        SittingViewer { signed_in: actor.user().is_some(), facilitates, participates, ..Default::default() };
-    if let Some(u) = actor.user() {
-        viewer.user_id = Some(u.id);
-        viewer.hand_raised = turns.iter().any(|t| t.user_id == u.id && t.ended_at.is_none());
-        viewer.present = mode_of(u.id);
-        viewer.proxy_given_to = all_proxies.iter().find(|(g, _)| *g == u.id).map(|(_, h)| person(*h));
-        viewer.proxy_held_for = all_proxies.iter().find(|(_, h)| *h == u.id).map(|(g, _)| person(*g));
-    }
-    let current_discussion = match row.current_objective_id {
-        Some(objective) => store::latest_comments(&ctx.db, objective)
-            .await?
-            .into_iter()
-            .map(|c| LiveComment { author: c.author, stance: c.stance, html: c.body_html, created_at: c.created_at })
-            .collect(),
-        None => Vec::new(),
-    };
-    let agenda = store::agenda(&ctx.db, sitting)
-        .await?
-        .into_iter()
-        .map(|a| AgendaEntry {
-            current: row.current_objective_id == Some(a.objective_id),
-            objective_id: a.objective_id,
-            title: a.title,
-            status: a.status,
-        })
-        .collect();
+    let spoken: Vec<(Person, i64, Option<i64>)> =
+        turns.iter().filter_map(|t| t.started_at.map(|start| (turn(t).person, start, t.ended_at))).collect();
+    let viewer = viewer(actor, assembly, &roll, &turns);
+    let (facilitates, participates) = (viewer.facilitates, viewer.participates);
     Ok(Sitting {
         id: sitting,
         assembly_id: assembly,
@@ -350,27 +385,27 @@ pub async fn get(ctx: &Ctx, actor: &Actor, now: i64, sitting: SittingId) -> Resu
         place: row.place,
         online_url: row.online_url,
         status: row.status,
-        agenda,
-        members_count: people.len() as i64,
-        present_room: count(Mode::Room),
-        present_online: count(Mode::Online),
+        agenda: agenda(ctx, sitting, row.current_objective_id).await?,
+        members_count: roll.people.len() as i64,
+        present_room: roll.count(Mode::Room),
+        present_online: roll.count(Mode::Online),
         attendees: if facilitates {
-            people.iter().map(|p| Attendee { person: p.clone(), mode: mode_of(p.id) }).collect()
+            roll.people.iter().map(|p| Attendee { person: p.clone(), mode: roll.mode_of(p.id) }).collect()
         } else {
             Vec::new()
         },
         proxies: if facilitates {
-            all_proxies.iter().map(|(g, h)| Proxy { giver: person(*g), holder: person(*h) }).collect()
+            roll.proxies.iter().map(|(g, h)| Proxy { giver: roll.person(*g), holder: roll.person(*h) }).collect()
         } else {
             Vec::new()
         },
         speaker: turns.iter().find(|t| t.started_at.is_some() && t.ended_at.is_none()).map(turn),
         queue: turns.iter().filter(|t| t.started_at.is_none()).map(turn).collect(),
         speaking_times: speaking_times(&spoken, now),
-        current_discussion,
+        current_discussion: current_discussion(ctx, row.current_objective_id).await?,
         candidates: if facilitates { store::candidates(&ctx.db, assembly, sitting).await? } else { Vec::new() },
         proxy_candidates: if participates {
-            people.iter().filter(|p| Some(p.id) != viewer.user_id).cloned().collect()
+            roll.people.iter().filter(|p| Some(p.id) != viewer.user_id).cloned().collect()
         } else {
             Vec::new()
         },

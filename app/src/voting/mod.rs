@@ -18,7 +18,7 @@ pub mod texts;
 
 use crate::error::ErrorCode;
 use crate::guard::Person;
-use crate::ids::{AssemblyId, RoundId, SittingId};
+use crate::ids::{AssemblyId, ObjectiveId, RoundId, SittingId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tally::{Abstentions, Choice, Grade, MajorityJudgment, Quorum, Threshold, YesNoResult, YesNoRules};
@@ -100,9 +100,9 @@ pub fn parse_rules(form: &RulesForm<'_>, objectives: usize) -> Result<Rules, (&'
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BallotContent {
-    YesNo(BTreeMap<i64, Choice>),
-    Grades(BTreeMap<i64, Grade>),
-    Approval(Vec<i64>),
+    YesNo(BTreeMap<ObjectiveId, Choice>),
+    Grades(BTreeMap<ObjectiveId, Grade>),
+    Approval(Vec<ObjectiveId>),
 }
 
 /// Reads a ballot form: `choices[<objective id>]` = `yes|no|abstain`, a grade, or `1`
@@ -110,11 +110,11 @@ pub enum BallotContent {
 /// ungraded objective counts as "À rejeter"; approval allows up to `max`.
 pub fn parse_ballot(
     rules: &Rules,
-    objectives: &[i64],
+    objectives: &[ObjectiveId],
     choices: &BTreeMap<String, String>,
 ) -> Result<BallotContent, ErrorCode> {
-    let value = |id: i64| choices.get(&id.to_string()).map(|s| s.trim()).filter(|s| !s.is_empty());
-    if choices.keys().any(|k| k.parse::<i64>().map_or(true, |id| !objectives.contains(&id))) {
+    let value = |id: ObjectiveId| choices.get(&id.to_string()).map(|s| s.trim()).filter(|s| !s.is_empty());
+    if choices.keys().any(|k| k.parse::<ObjectiveId>().map_or(true, |id| !objectives.contains(&id))) {
         return Err(ErrorCode::InvalidChoice);
     }
     match rules {
@@ -184,9 +184,9 @@ pub fn choice_key(c: Choice) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundResult {
-    YesNo(Vec<(i64, YesNoResult)>),
-    MajorityJudgment { objectives: Vec<i64>, judgment: MajorityJudgment },
-    Approval { objectives: Vec<i64>, counts: Vec<u32>, ballots: u32 },
+    YesNo(Vec<(ObjectiveId, YesNoResult)>),
+    MajorityJudgment { objectives: Vec<ObjectiveId>, judgment: MajorityJudgment },
+    Approval { objectives: Vec<ObjectiveId>, counts: Vec<u32>, ballots: u32 },
 }
 
 /// The result of a round from its ballots: a pure function, the one both closing and
@@ -194,7 +194,7 @@ pub enum RoundResult {
 /// stored, but a recount must not trust that).
 pub fn compute_result(
     rules: &Rules,
-    objectives: &[i64],
+    objectives: &[ObjectiveId],
     ballots: &[BallotContent],
     members: u32,
     present: u32,
@@ -254,7 +254,7 @@ text_enum! {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundObjective {
-    pub id: i64,
+    pub id: ObjectiveId,
     pub title: String,
 }
 

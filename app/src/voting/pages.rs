@@ -5,7 +5,7 @@
 use super::api::*;
 use super::tally::{Abstentions, Grade, Quorum, Threshold, YesNoRules};
 use super::*;
-use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, FormError};
+use crate::forms::{refresh_on_success, use_feedback, use_scoped_feedback, Feedback, FormError};
 use crate::i18n::*;
 use crate::i18n_texts::format_datetime;
 use crate::layout::Loaded;
@@ -50,89 +50,135 @@ pub fn OpenRoundForm(
     let i18n = use_i18n();
     let feedback = use_feedback(action);
     let open = feedback.with_untracked(|f| f.is_some());
-    let typed = move |name: &str, default: &str| {
-        feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value(name))).unwrap_or_else(|| default.to_owned())
-    };
-    let method = typed("method", "yes_no");
-    let quorum_base = typed("quorum_base", "present");
-    let threshold = typed("threshold", "simple_majority");
-    let abstentions = typed("abstentions", "excluded");
-    let field_error = move |name: &'static str| {
-        move || {
-            feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code(name))).map(|code| {
-                view! { <p class="field-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale(), code)}</p> }
-            })
-        }
-    };
-    let radio = move |name: &'static str, value: &'static str, current: &str, text: &'static str| {
-        let id = format!("open-{name}-{value}");
-        view! {
-            <div class="choice">
-                <input type="radio" id=id.clone() name=name value=value checked=current == value />
-                <label for=id>{text}</label>
-            </div>
-        }
-    };
-    let locale = i18n.get_locale_untracked();
     view! {
         <details open=open class="open-round">
             <summary>{t!(i18n, voting.open_round)}</summary>
             <ActionForm action attr:novalidate=true>
                 <FormError feedback />
                 <input type="hidden" name="sitting_id" value=sitting />
-                <fieldset>
-                    <legend>{t!(i18n, voting.which_objectives)}</legend>
-                    {field_error("objectives")}
-                    {objectives.into_iter().enumerate().map(|(i, (id, title))| {
-                        let html_id = format!("open-objective-{id}");
-                        view! {
-                            <div class="choice">
-                                <input type="checkbox" id=html_id.clone() name=format!("objectives[{i}]") value=id />
-                                <label for=html_id>{title}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-                <fieldset>
-                    <legend>{t!(i18n, voting.method)}</legend>
-                    {radio("method", "yes_no", &method, td_string!(locale, voting.method_yes_no))}
-                    {radio("method", "majority_judgment", &method, td_string!(locale, voting.method_majority_judgment))}
-                    {radio("method", "approval", &method, td_string!(locale, voting.method_approval))}
-                </fieldset>
-                <fieldset>
-                    <legend>{t!(i18n, voting.yes_no_rules)}</legend>
-                    {radio("quorum_base", "present", &quorum_base, td_string!(locale, voting.quorum_base_present))}
-                    {radio("quorum_base", "members", &quorum_base, td_string!(locale, voting.quorum_base_members))}
-                    {radio("quorum_base", "none", &quorum_base, td_string!(locale, voting.quorum_base_none))}
-                    <div class="field">
-                        <label for="open-quorum-percent">{t!(i18n, voting.quorum_percent)}</label>
-                        <input id="open-quorum-percent" name="quorum_percent" type="number" min="1" max="100" inputmode="numeric" value=typed("quorum_percent", "50") />
-                        {field_error("quorum_percent")}
-                    </div>
-                    {radio("threshold", "simple_majority", &threshold, td_string!(locale, voting.threshold_simple_choice))}
-                    {radio("threshold", "two_thirds", &threshold, td_string!(locale, voting.threshold_two_thirds_choice))}
-                    {radio("abstentions", "excluded", &abstentions, td_string!(locale, voting.abstentions_excluded_choice))}
-                    {radio("abstentions", "counted", &abstentions, td_string!(locale, voting.abstentions_counted_choice))}
-                </fieldset>
-                <div class="field">
-                    <label for="open-max-choices">{t!(i18n, voting.max_choices)}</label>
-                    <p class="field-hint" id="open-max-choices-hint">{t!(i18n, voting.max_choices_hint)}</p>
-                    <input id="open-max-choices" name="max_choices" type="number" min="1" inputmode="numeric" aria-describedby="open-max-choices-hint" value=typed("max_choices", "2") />
-                    {field_error("max_choices")}
-                </div>
-                <div class="choice">
-                    <input type="checkbox" id="open-secret" name="secret" value="1" />
-                    <label for="open-secret">{t!(i18n, voting.secret_choice)}</label>
-                </div>
-                <div class="field">
-                    <label for="open-closes-in">{t!(i18n, voting.closes_in)}</label>
-                    <p class="field-hint" id="open-closes-in-hint">{t!(i18n, voting.closes_in_hint)}</p>
-                    <input id="open-closes-in" name="closes_in" type="number" min="1" inputmode="numeric" aria-describedby="open-closes-in-hint" value=typed("closes_in", "") />
-                    {field_error("closes_in")}
-                </div>
+                <ObjectivesChoice objectives feedback />
+                <MethodChoice method=typed(feedback, "method", "yes_no") />
+                <YesNoRulesChoice feedback />
+                <RoundOptions feedback />
                 <button type="submit" class="button">{t!(i18n, voting.open_round_submit)}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// What was typed in `name` when a plain form post came back refused, else `default`. Set
+/// once: with JavaScript the browser keeps the form as it is.
+fn typed(feedback: Signal<Option<Feedback>>, name: &str, default: &str) -> String {
+    feedback.with_untracked(|f| f.as_ref().and_then(|f| f.value(name))).unwrap_or_else(|| default.to_owned())
+}
+
+/// The message under one part of the form, when the server refused it.
+#[component]
+fn RoundFieldError(feedback: Signal<Option<Feedback>>, name: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        feedback.with(|f| f.as_ref().and_then(|f| f.error.field_code(name))).map(|code| {
+            view! { <p class="field-error" role="alert">{crate::i18n_texts::error_text(i18n.get_locale(), code)}</p> }
+        })
+    }
+}
+
+/// One radio button with its label, checked when `current` is its value.
+fn radio(name: &'static str, value: &'static str, current: &str, text: &'static str) -> impl IntoView {
+    let id = format!("open-{name}-{value}");
+    view! {
+        <div class="choice">
+            <input type="radio" id=id.clone() name=name value=value checked=current == value />
+            <label for=id>{text}</label>
+        </div>
+    }
+}
+
+#[component]
+fn ObjectivesChoice(
+    objectives: Vec<(crate::ids::ObjectiveId, String)>,
+    feedback: Signal<Option<Feedback>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, voting.which_objectives)}</legend>
+            <RoundFieldError feedback name="objectives" />
+            {objectives.into_iter().enumerate().map(|(i, (id, title))| {
+                let html_id = format!("open-objective-{id}");
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id=html_id.clone() name=format!("objectives[{i}]") value=id />
+                        <label for=html_id>{title}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn MethodChoice(method: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, voting.method)}</legend>
+            {radio("method", "yes_no", &method, td_string!(locale, voting.method_yes_no))}
+            {radio("method", "majority_judgment", &method, td_string!(locale, voting.method_majority_judgment))}
+            {radio("method", "approval", &method, td_string!(locale, voting.method_approval))}
+        </fieldset>
+    }
+}
+
+/// Quorum, threshold and abstentions: what a yes/no vote needs to pass.
+#[component]
+fn YesNoRulesChoice(feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let quorum_base = typed(feedback, "quorum_base", "present");
+    let threshold = typed(feedback, "threshold", "simple_majority");
+    let abstentions = typed(feedback, "abstentions", "excluded");
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, voting.yes_no_rules)}</legend>
+            {radio("quorum_base", "present", &quorum_base, td_string!(locale, voting.quorum_base_present))}
+            {radio("quorum_base", "members", &quorum_base, td_string!(locale, voting.quorum_base_members))}
+            {radio("quorum_base", "none", &quorum_base, td_string!(locale, voting.quorum_base_none))}
+            <div class="field">
+                <label for="open-quorum-percent">{t!(i18n, voting.quorum_percent)}</label>
+                <input id="open-quorum-percent" name="quorum_percent" type="number" min="1" max="100" inputmode="numeric" value=typed(feedback, "quorum_percent", "50") />
+                <RoundFieldError feedback name="quorum_percent" />
+            </div>
+            {radio("threshold", "simple_majority", &threshold, td_string!(locale, voting.threshold_simple_choice))}
+            {radio("threshold", "two_thirds", &threshold, td_string!(locale, voting.threshold_two_thirds_choice))}
+            {radio("abstentions", "excluded", &abstentions, td_string!(locale, voting.abstentions_excluded_choice))}
+            {radio("abstentions", "counted", &abstentions, td_string!(locale, voting.abstentions_counted_choice))}
+        </fieldset>
+    }
+}
+
+/// How many choices an approval ballot may hold, secrecy, and when the round closes by itself.
+#[component]
+fn RoundOptions(feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for="open-max-choices">{t!(i18n, voting.max_choices)}</label>
+            <p class="field-hint" id="open-max-choices-hint">{t!(i18n, voting.max_choices_hint)}</p>
+            <input id="open-max-choices" name="max_choices" type="number" min="1" inputmode="numeric" aria-describedby="open-max-choices-hint" value=typed(feedback, "max_choices", "2") />
+            <RoundFieldError feedback name="max_choices" />
+        </div>
+        <div class="choice">
+            <input type="checkbox" id="open-secret" name="secret" value="1" />
+            <label for="open-secret">{t!(i18n, voting.secret_choice)}</label>
+        </div>
+        <div class="field">
+            <label for="open-closes-in">{t!(i18n, voting.closes_in)}</label>
+            <p class="field-hint" id="open-closes-in-hint">{t!(i18n, voting.closes_in_hint)}</p>
+            <input id="open-closes-in" name="closes_in" type="number" min="1" inputmode="numeric" aria-describedby="open-closes-in-hint" value=typed(feedback, "closes_in", "") />
+            <RoundFieldError feedback name="closes_in" />
+        </div>
     }
 }
 
@@ -283,70 +329,9 @@ fn BallotForm(
     let round = r.id.0;
     let objectives = r.objectives.clone();
     let body = match r.rules {
-        Rules::YesNo(_) => objectives
-            .into_iter()
-            .map(|o| {
-                let chosen = match &current {
-                    Some(BallotContent::YesNo(m)) => m.get(&o.id).copied(),
-                    _ => None,
-                };
-                view! {
-                    <fieldset class="ballot-item">
-                        <legend>{o.title.clone()}</legend>
-                        {[tally::Choice::Yes, tally::Choice::No, tally::Choice::Abstain].into_iter().map(|c| {
-                            let id = format!("{prefix}-{}-{}", o.id, choice_key(c));
-                            view! {
-                                <div class="choice choice-large">
-                                    <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=choice_key(c) checked=chosen == Some(c) required=true />
-                                    <label for=id>{choice_name(locale, c)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        Rules::MajorityJudgment => objectives
-            .into_iter()
-            .map(|o| {
-                let chosen = match &current {
-                    Some(BallotContent::Grades(m)) => m.get(&o.id).copied(),
-                    _ => None,
-                };
-                view! {
-                    <fieldset class="ballot-item grades">
-                        <legend>{o.title.clone()}</legend>
-                        {Grade::ALL.into_iter().enumerate().map(|(i, g)| {
-                            let id = format!("{prefix}-{}-{}", o.id, grade_key(g));
-                            view! {
-                                <div class=format!("choice grade grade-{i}")>
-                                    <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=grade_key(g) checked=chosen == Some(g) />
-                                    <label for=id>{grade_name(locale, g)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        Rules::Approval { max } => view! {
-            <fieldset class="ballot-item">
-                <legend>{t!(i18n, voting.choose_up_to, max)}</legend>
-                {objectives.into_iter().map(|o| {
-                    let id = format!("{prefix}-{}-approve", o.id);
-                    let checked = matches!(&current, Some(BallotContent::Approval(ids)) if ids.contains(&o.id));
-                    view! {
-                        <div class="choice choice-large">
-                            <input type="checkbox" id=id.clone() name=format!("choices[{}]", o.id) value="1" checked=checked />
-                            <label for=id>{o.title.clone()}</label>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
-        }
-        .into_any(),
+        Rules::YesNo(_) => view! { <YesNoItems objectives prefix=prefix.clone() current /> }.into_any(),
+        Rules::MajorityJudgment => view! { <GradeItems objectives prefix=prefix.clone() current /> }.into_any(),
+        Rules::Approval { max } => view! { <ApprovalItems max objectives prefix=prefix.clone() current /> }.into_any(),
     };
     let receipt_id = format!("{prefix}-receipt");
     view! {
@@ -364,6 +349,90 @@ fn BallotForm(
             })}
             <button type="submit" class="button">{if has_voted { td_string!(locale, voting.change_vote) } else { td_string!(locale, voting.cast) }}</button>
         </ActionForm>
+    }
+}
+
+/// Yes, no or abstain for each objective (ids prefixed by whose ballot it is).
+#[component]
+fn YesNoItems(objectives: Vec<RoundObjective>, prefix: String, current: Option<BallotContent>) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    objectives
+        .into_iter()
+        .map(|o| {
+            let chosen = match &current {
+                Some(BallotContent::YesNo(m)) => m.get(&o.id).copied(),
+                _ => None,
+            };
+            view! {
+                <fieldset class="ballot-item">
+                    <legend>{o.title.clone()}</legend>
+                    {[tally::Choice::Yes, tally::Choice::No, tally::Choice::Abstain].into_iter().map(|c| {
+                        let id = format!("{prefix}-{}-{}", o.id, choice_key(c));
+                        view! {
+                            <div class="choice choice-large">
+                                <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=choice_key(c) checked=chosen == Some(c) required=true />
+                                <label for=id>{choice_name(locale, c)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+        })
+        .collect_view()
+}
+
+/// A grade for each objective (majority judgment).
+#[component]
+fn GradeItems(objectives: Vec<RoundObjective>, prefix: String, current: Option<BallotContent>) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    objectives
+        .into_iter()
+        .map(|o| {
+            let chosen = match &current {
+                Some(BallotContent::Grades(m)) => m.get(&o.id).copied(),
+                _ => None,
+            };
+            view! {
+                <fieldset class="ballot-item grades">
+                    <legend>{o.title.clone()}</legend>
+                    {Grade::ALL.into_iter().enumerate().map(|(i, g)| {
+                        let id = format!("{prefix}-{}-{}", o.id, grade_key(g));
+                        view! {
+                            <div class=format!("choice grade grade-{i}")>
+                                <input type="radio" id=id.clone() name=format!("choices[{}]", o.id) value=grade_key(g) checked=chosen == Some(g) />
+                                <label for=id>{grade_name(locale, g)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }
+        })
+        .collect_view()
+}
+
+/// Up to `max` objectives approved (approval voting).
+#[component]
+fn ApprovalItems(
+    max: u32,
+    objectives: Vec<RoundObjective>,
+    prefix: String,
+    current: Option<BallotContent>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="ballot-item">
+            <legend>{t!(i18n, voting.choose_up_to, max)}</legend>
+            {objectives.into_iter().map(|o| {
+                let id = format!("{prefix}-{}-approve", o.id);
+                let checked = matches!(&current, Some(BallotContent::Approval(ids)) if ids.contains(&o.id));
+                view! {
+                    <div class="choice choice-large">
+                        <input type="checkbox" id=id.clone() name=format!("choices[{}]", o.id) value="1" checked=checked />
+                        <label for=id>{o.title.clone()}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

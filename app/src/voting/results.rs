@@ -6,11 +6,12 @@ use super::tally::{Grade, MajorityJudgment, YesNoResult};
 use super::texts::{choice_name, grade_name};
 use super::{BallotContent, Round, RoundObjective, RoundResult};
 use crate::i18n::*;
+use crate::ids::ObjectiveId;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
 /// An objective's title among the round's.
-fn title_of(objectives: &[RoundObjective], id: i64) -> String {
+fn title_of(objectives: &[RoundObjective], id: ObjectiveId) -> String {
     objectives.iter().find(|o| o.id == id).map(|o| o.title.clone()).unwrap_or_default()
 }
 

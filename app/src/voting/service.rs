@@ -134,7 +134,7 @@ pub async fn cast(
         return Err(AppError::User(ErrorCode::RoundClosed));
     }
     let rules = row.rules()?;
-    let objectives: Vec<i64> = store::objectives(&ctx.db, id).await?.into_iter().map(|o| o.id).collect();
+    let objectives: Vec<ObjectiveId> = store::objectives(&ctx.db, id).await?.into_iter().map(|o| o.id).collect();
     let content = parse_ballot(&rules, &objectives, form.choices).map_err(AppError::User)?;
     let content = serde_json::to_value(&content).map_err(|_| AppError::Internal)?;
     let mut tx = ctx.begin().await?;
@@ -267,7 +267,7 @@ pub async fn close(ctx: &Ctx, id: RoundId, actor: &Actor, now: i64) -> Result<bo
     let row = store::round_in(&mut tx, id).await?;
     let rules = row.rules()?;
     let objectives = store::round_objectives_in(&mut tx, id).await?;
-    let ids: Vec<i64> = objectives.iter().map(|(o, _)| o.0).collect();
+    let ids: Vec<ObjectiveId> = objectives.iter().map(|(o, _)| *o).collect();
     let ballots = store::contents_in(&mut tx, id).await?;
     let result = compute_result(&rules, &ids, &ballots, row.members_count as u32, row.present_count as u32);
     let result_json = serde_json::to_value(&result).map_err(|_| AppError::Internal)?;
@@ -295,7 +295,7 @@ async fn decide(
 ) -> Result<(), AppError> {
     match result {
         RoundResult::YesNo(results) => {
-            let adopted = results.iter().any(|(o, r)| *o == objective.0 && r.adopted);
+            let adopted = results.iter().any(|(o, r)| *o == objective && r.adopted);
             let step = if adopted { Step::Adopt } else { Step::Reject };
             objectives::move_status(tx, now, objective, step, Mover::Vote).await?;
         }
@@ -491,7 +491,7 @@ async fn recount_round(ctx: &Ctx, id: RoundId) -> Result<Recount, AppError> {
     if stored.len() as i64 != row.ballots_count {
         problems.push(format!("{} ballots stored, {} counted", stored.len(), row.ballots_count));
     }
-    let ids: Vec<i64> = store::objectives(&ctx.db, id).await?.into_iter().map(|o| o.id).collect();
+    let ids: Vec<ObjectiveId> = store::objectives(&ctx.db, id).await?.into_iter().map(|o| o.id).collect();
     let contents: Vec<BallotContent> = stored.into_iter().map(|(_, _, c)| c).collect();
     let again = compute_result(&row.rules()?, &ids, &contents, row.members_count as u32, row.present_count as u32);
     let frozen: Option<RoundResult> = row.result.as_deref().and_then(|r| serde_json::from_str(r).ok());

@@ -60,7 +60,7 @@ pub async fn round_in(tx: &mut Tx<'_>, id: RoundId) -> Result<RoundRow, AppError
 
 /// The round's objectives, in ballot order.
 pub async fn objectives(db: &Db, id: RoundId) -> Result<Vec<RoundObjective>, AppError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
+    let rows: Vec<(ObjectiveId, String)> = sqlx::query_as(
         "select o.id, o.title from round_objectives ro join objectives o on o.id = ro.objective_id \
          where ro.round_id = $1 order by ro.position",
     )
@@ -72,7 +72,7 @@ pub async fn objectives(db: &Db, id: RoundId) -> Result<Vec<RoundObjective>, App
 
 /// Every round's objectives for the rounds of a sitting, in one query.
 pub async fn objectives_of_sitting(db: &Db, sitting: SittingId) -> Result<Vec<(RoundId, RoundObjective)>, AppError> {
-    let rows: Vec<(RoundId, i64, String)> = sqlx::query_as(
+    let rows: Vec<(RoundId, ObjectiveId, String)> = sqlx::query_as(
         "select ro.round_id, o.id, o.title from round_objectives ro join objectives o on o.id = ro.objective_id \
          join vote_rounds r on r.id = ro.round_id where r.sitting_id = $1 order by ro.round_id, ro.position",
     )

@@ -1,7 +1,8 @@
 //! What the demo assembly of Val-de-Brise talks about: objectives inspired by the Qualiville
 //! reception framework, their supports, discussions and one moderated comment. Plain data;
-//! `demo.rs` inserts it. Times are relative: an objective is published `days_ago` days ago
-//! (minus a few hours), its comments `minutes` after that.
+//! `objectives.rs` replays it. Times are relative: an objective is published `days_ago` days
+//! ago (minus a few hours), its supports and comments minutes after that. Three of them are
+//! more than a year old: the first sitting adopted them (`sittings.rs`).
 use app::discussion::Stance;
 use app::objectives::{Channel, Status};
 
@@ -14,6 +15,8 @@ pub struct DemoObjective {
     pub channel: Channel,
     /// The measurable target; may be empty.
     pub target: &'static str,
+    /// Where its author and the facilitator left it (proposed, in discussion, withdrawn or
+    /// a draft); the sittings' votes take it further.
     pub status: Status,
     pub days_ago: i64,
     /// Logins of the members who support it (never for a draft).
@@ -147,7 +150,7 @@ d’un service à l’autre.",
         channel: Channel::Phone,
         target: "",
         status: Status::Proposed,
-        days_ago: 9,
+        days_ago: 409,
         supporters: &["thomas", "yannick"],
         comments: &[],
     },
@@ -162,7 +165,7 @@ traiter. Un accusé de réception devrait indiquer :
         channel: Channel::Email,
         target: "Accuser réception de 100 % des courriels sous 24 h ouvrées",
         status: Status::Proposed,
-        days_ago: 20,
+        days_ago: 420,
         supporters: &["lucie", "thomas", "fatima"],
         comments: &[],
     },
@@ -302,7 +305,7 @@ signaler un problème en deux minutes, puis d’en **suivre le traitement**.",
         channel: Channel::OnlineServices,
         target: "Prendre en charge 100 % des signalements sous 48 h, avec un suivi visible par l’habitant",
         status: Status::Proposed,
-        days_ago: 12,
+        days_ago: 412,
         supporters: &["jeanpierre", "thomas", "yannick", "awa", "fatima"],
         comments: &[],
     },
