@@ -101,6 +101,16 @@ pub fn build_threads(flat: Vec<(Option<CommentId>, Comment)>) -> Vec<Comment> {
     roots
 }
 
+/// A recent comment on the objective under discussion, for the live page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LiveComment {
+    pub author: String,
+    pub stance: Stance,
+    /// Sanitised when it was saved.
+    pub html: String,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,7 +104,7 @@ pub async fn add(
         .details(json!({ "objective": objective.0, "stance": stance.as_str() }));
     record_at(&mut tx, event, now).await?;
     tx.commit().await?;
-    crate::sittings::service::announce_comment(ctx, objective).await;
+    crate::live::service::announce_objective(ctx, objective, crate::live::Topic::Comments).await;
     Ok(id)
 }
 
@@ -152,4 +152,14 @@ pub async fn delete(ctx: &Ctx, actor: &Actor, now: i64, id: CommentId) -> Result
     record_at(&mut tx, event, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The latest visible comments on `objective`, newest first, as a sitting's live page
+/// shows them beside the objective under discussion.
+pub async fn latest(ctx: &Ctx, objective: ObjectiveId) -> Result<Vec<super::LiveComment>, AppError> {
+    Ok(store::latest_comments(&ctx.db, objective)
+        .await?
+        .into_iter()
+        .map(|c| super::LiveComment { author: c.author, stance: c.stance, html: c.body_html, created_at: c.created_at })
+        .collect())
 }

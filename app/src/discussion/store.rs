@@ -195,3 +195,24 @@ pub async fn erase(tx: &mut Tx<'_>, id: CommentId, now: i64) -> Result<(), AppEr
         .await?;
     Ok(())
 }
+
+#[derive(sqlx::FromRow)]
+pub struct LatestRow {
+    pub author: String,
+    #[sqlx(try_from = "String")]
+    pub stance: Stance,
+    pub body_html: String,
+    pub created_at: i64,
+}
+
+/// The latest five visible comments on the objective under discussion.
+pub async fn latest_comments(db: &Db, objective: ObjectiveId) -> Result<Vec<LatestRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select u.display_name as author, c.stance, c.body_html, c.created_at from comments c \
+         join users u on u.id = c.author_id where c.objective_id = $1 and c.moderation = 'visible' \
+         and c.deleted_at is null order by c.created_at desc, c.id desc limit 5",
+    )
+    .bind(objective)
+    .fetch_all(&db.pool)
+    .await?)
+}

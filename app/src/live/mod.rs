@@ -113,6 +113,8 @@ mod browser {
 }
 
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 mod store;
 
 #[cfg(feature = "ssr")]

@@ -107,15 +107,7 @@ pub struct SpeakingTime {
     pub turns: i64,
 }
 
-/// A recent comment on the objective under discussion, for the live page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LiveComment {
-    pub author: String,
-    pub stance: crate::discussion::Stance,
-    /// Sanitised when it was saved.
-    pub html: String,
-    pub created_at: i64,
-}
+pub use crate::discussion::LiveComment;
 
 /// What the viewer may do on the sitting page, decided by the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

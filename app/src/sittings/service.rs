@@ -13,7 +13,7 @@ use crate::context::{Ctx, Tx};
 use crate::error::{AppError, ErrorCode, Validator};
 use crate::guard::{store::participant, Actor};
 use crate::ids::{AssemblyId, ObjectiveId, SittingId, TurnId, UserId};
-use crate::live::{LiveEvent, Topic};
+use crate::live::Topic;
 use serde_json::json;
 
 fn not_found() -> AppError {
@@ -21,7 +21,7 @@ fn not_found() -> AppError {
 }
 
 async fn announce(ctx: &Ctx, sitting: SittingId, topic: Topic) {
-    ctx.events.publish(&ctx.db, LiveEvent { sitting: sitting.0, topic }).await;
+    crate::live::service::announce(ctx, sitting, topic).await;
 }
 
 /// The sitting locked inside `tx`, if `actor` facilitates its assembly.
@@ -335,14 +335,12 @@ fn viewer(actor: &Actor, assembly: AssemblyId, roll: &Roll, turns: &[store::Turn
     viewer
 }
 
-/// The latest comments on the objective under discussion, if any.
+/// The latest comments on the objective under discussion, if any (from discussion).
 async fn current_discussion(ctx: &Ctx, objective: Option<ObjectiveId>) -> Result<Vec<LiveComment>, AppError> {
-    let Some(objective) = objective else { return Ok(Vec::new()) };
-    Ok(store::latest_comments(&ctx.db, objective)
-        .await?
-        .into_iter()
-        .map(|c| LiveComment { author: c.author, stance: c.stance, html: c.body_html, created_at: c.created_at })
-        .collect())
+    match objective {
+        Some(objective) => crate::discussion::service::latest(ctx, objective).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 async fn agenda(ctx: &Ctx, sitting: SittingId, current: Option<ObjectiveId>) -> Result<Vec<AgendaEntry>, AppError> {
@@ -431,14 +429,6 @@ pub async fn calendar(ctx: &Ctx, sitting: SittingId) -> Result<String, AppError>
         stamp: row.created_at,
         cancelled: false,
     }))
-}
-
-/// Tells the live pages of the sittings discussing `objective` right now that a comment
-/// was posted (they show the latest ones).
-pub async fn announce_comment(ctx: &Ctx, objective: ObjectiveId) {
-    for sitting in store::live_with_current(&ctx.db, objective).await.unwrap_or_default() {
-        announce(ctx, sitting, Topic::Comments).await;
-    }
 }
 
 // For voting: who takes part, who is present, who holds whose proxy — read inside the

@@ -515,35 +515,3 @@ pub async fn settle_turn(
     let done = sqlx::query(sql).bind(now).bind(turn).bind(sitting).execute(&mut **tx).await?;
     Ok(done.rows_affected() > 0)
 }
-
-#[derive(sqlx::FromRow)]
-pub struct CommentRow {
-    pub author: String,
-    #[sqlx(try_from = "String")]
-    pub stance: crate::discussion::Stance,
-    pub body_html: String,
-    pub created_at: i64,
-}
-
-/// The latest five visible comments on the objective under discussion.
-pub async fn latest_comments(db: &Db, objective: ObjectiveId) -> Result<Vec<CommentRow>, AppError> {
-    Ok(sqlx::query_as(
-        "select u.display_name as author, c.stance, c.body_html, c.created_at from comments c \
-         join users u on u.id = c.author_id where c.objective_id = $1 and c.moderation = 'visible' \
-         and c.deleted_at is null order by c.created_at desc, c.id desc limit 5",
-    )
-    .bind(objective)
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// The live sittings discussing `objective` right now.
-pub async fn live_with_current(db: &Db, objective: ObjectiveId) -> Result<Vec<SittingId>, AppError> {
-    let rows: Vec<(SittingId,)> =
-        sqlx::query_as("select id from sittings where current_objective_id = $1 and status = $2")
-            .bind(objective)
-            .bind(SittingStatus::Live.as_str())
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(s,)| s).collect())
-}

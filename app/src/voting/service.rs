@@ -13,7 +13,7 @@ use crate::context::{Ctx, Tx};
 use crate::error::{AppError, ErrorCode};
 use crate::guard::{store::participant, Actor, Person};
 use crate::ids::{ObjectiveId, RoundId, SittingId, UserId};
-use crate::live::{LiveEvent, Topic};
+use crate::live::Topic;
 use crate::objectives::{service as objectives, Mover, Status, Step};
 use crate::sittings::{service as sittings, SittingStatus};
 use serde_json::json;
@@ -26,7 +26,7 @@ fn not_found() -> AppError {
 }
 
 async fn announce(ctx: &Ctx, sitting: SittingId) {
-    ctx.events.publish(&ctx.db, LiveEvent { sitting: sitting.0, topic: Topic::Vote }).await;
+    crate::live::service::announce(ctx, sitting, Topic::Vote).await;
 }
 
 async fn round(ctx: &Ctx, id: RoundId) -> Result<RoundRow, AppError> {
