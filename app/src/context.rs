@@ -5,7 +5,9 @@
 use crate::db::Db;
 use crate::error::AppError;
 use crate::guard::{Actor, SessionUser};
+use crate::ids::{ObjectiveId, SittingId};
 use crate::live::ssr::Events;
+use crate::live::{LiveEvent, Topic};
 use crate::state::{AppState, Config};
 
 pub use crate::db::Tx;
@@ -39,6 +41,22 @@ impl Ctx {
     /// A transaction that only reads (a consistent view, no write lock).
     pub async fn begin_read(&self) -> Result<Tx<'static>, AppError> {
         Ok(self.db.pool.begin().await?)
+    }
+}
+
+impl Ctx {
+    /// Tells the live pages of `sitting` that `topic` changed. Best effort, like every
+    /// announcement: the change is committed, and a page that misses the event still shows
+    /// it at its next refresh.
+    pub async fn announce(&self, sitting: SittingId, topic: Topic) {
+        self.events.publish(&self.db, LiveEvent { sitting: sitting.0, topic }).await;
+    }
+
+    /// Tells the pages of the sittings discussing `objective` right now that `topic` changed.
+    pub async fn announce_objective(&self, objective: ObjectiveId, topic: Topic) {
+        for sitting in crate::live::store::sittings_showing(&self.db, objective).await.unwrap_or_default() {
+            self.announce(sitting, topic).await;
+        }
     }
 }
 

@@ -104,7 +104,7 @@ pub async fn add(
         .details(json!({ "objective": objective.0, "stance": stance.as_str() }));
     record_at(&mut tx, event, now).await?;
     tx.commit().await?;
-    crate::live::service::announce_objective(ctx, objective, crate::live::Topic::Comments).await;
+    ctx.announce_objective(objective, crate::live::Topic::Comments).await;
     Ok(id)
 }
 

@@ -113,9 +113,7 @@ mod browser {
 }
 
 #[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-mod store;
+pub(crate) mod store;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {

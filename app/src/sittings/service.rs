@@ -21,7 +21,7 @@ fn not_found() -> AppError {
 }
 
 async fn announce(ctx: &Ctx, sitting: SittingId, topic: Topic) {
-    crate::live::service::announce(ctx, sitting, topic).await;
+    ctx.announce(sitting, topic).await;
 }
 
 /// The sitting locked inside `tx`, if `actor` facilitates its assembly.

@@ -26,7 +26,7 @@ fn not_found() -> AppError {
 }
 
 async fn announce(ctx: &Ctx, sitting: SittingId) {
-    crate::live::service::announce(ctx, sitting, Topic::Vote).await;
+    ctx.announce(sitting, Topic::Vote).await;
 }
 
 async fn round(ctx: &Ctx, id: RoundId) -> Result<RoundRow, AppError> {
