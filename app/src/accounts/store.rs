@@ -259,6 +259,17 @@ pub async fn set_disabled(tx: &mut Tx<'_>, user: UserId, disabled: bool, now: i6
     Ok(changed > 0)
 }
 
+/// The platform-wide admin role is a flag on the account, not a membership.
+async fn set_admin(tx: &mut Tx<'_>, user: UserId, admin: bool, now: i64) -> Result<(), AppError> {
+    sqlx::query("update users set is_admin = $1, updated_at = $3 where id = $2")
+        .bind(i64::from(admin))
+        .bind(user)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn add_membership(
     tx: &mut Tx<'_>,
     assembly: AssemblyId,
@@ -267,12 +278,7 @@ pub async fn add_membership(
     now: i64,
 ) -> Result<(), AppError> {
     if role == Role::Admin {
-        sqlx::query("update users set is_admin = 1, updated_at = $2 where id = $1")
-            .bind(user)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(());
+        return set_admin(tx, user, true, now).await;
     }
     sqlx::query(
         "insert into memberships (assembly_id, user_id, role, created_at) values ($1, $2, $3, $4) \
@@ -295,12 +301,7 @@ pub async fn remove_membership(
     now: i64,
 ) -> Result<(), AppError> {
     if role == Role::Admin {
-        sqlx::query("update users set is_admin = 0, updated_at = $2 where id = $1")
-            .bind(user)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(());
+        return set_admin(tx, user, false, now).await;
     }
     sqlx::query("delete from memberships where assembly_id = $1 and user_id = $2 and role = $3")
         .bind(assembly)
